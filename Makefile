@@ -1,0 +1,46 @@
+# reportlib — run `make help` for the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+N ?= 10000
+
+.DEFAULT_GOAL := help
+.PHONY: help venv reports test lint unit nbcheck e2e lab bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP) ## create .venv and install reportlib with its dev extras
+
+reports: $(STAMP) ## parse seeds/, run every notebook, write reports/ (index.html, HTML, Excel)
+	$(BIN)/reportlib build --jobs $(JOBS) seeds
+
+test: $(STAMP) lint unit nbcheck ## ruff, notebooks-without-outputs, pytest + doctests, nbval, end-to-end build
+
+lint: $(STAMP) ## ruff and the clean-notebook check
+	$(BIN)/ruff check src tests
+	$(BIN)/python -m reportlib.nbclean --check notebooks
+
+unit: $(STAMP) ## pytest: unit tests, doctests and the end-to-end build test
+	$(BIN)/python -m pytest -q
+
+nbcheck: $(STAMP) ## nbval (lax) over every notebook, against the seeds
+	$(BIN)/python -m pytest -q --nbval-lax -p no:doctest --override-ini addopts= notebooks
+
+lab: $(STAMP) ## open the notebooks in JupyterLab
+	$(BIN)/jupyter lab notebooks
+
+bench: $(STAMP) ## benchmark the parser on a synthetic corpus (N=10000)
+	$(BIN)/reportlib bench --n $(N)
+
+clean: ## remove generated outputs (keeps .venv)
+	rm -rf reports/* data/processed/* && touch reports/.gitkeep data/processed/.gitkeep

@@ -1,0 +1,206 @@
+"""``read_reports``: many inputs → one :class:`Corpus` of tidy frames, optionally in parallel."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from reportlib.checks import CHECK_COLUMNS
+from reportlib.errors import InputError
+from reportlib.parse import (
+    MENTION_COLUMNS,
+    METRIC_COLUMNS,
+    PROBLEM_COLUMNS,
+    REPORT_COLUMNS,
+    SECTION_COLUMNS,
+    ParsedReport,
+    parse_path,
+)
+
+#: File endings read from directories; files named explicitly are read whatever their ending.
+SUFFIXES = (".txt", ".text", ".html", ".htm", ".shtml", ".docx", ".pdf")
+
+
+@dataclass
+class Corpus:
+    """The parsed reports as tidy frames (see the contract for their columns)."""
+
+    reports: pd.DataFrame
+    sections: pd.DataFrame
+    mentions: pd.DataFrame
+    metrics: pd.DataFrame
+    problems: pd.DataFrame
+    checks: pd.DataFrame = field(default_factory=lambda: _frame([], CHECK_COLUMNS))
+
+    TABLES = ("reports", "sections", "mentions", "metrics", "problems", "checks")
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in self.TABLES:
+            raise KeyError(f"unknown table {name!r}; choose one of {', '.join(self.TABLES)}")
+        return getattr(self, name)
+
+    @property
+    def failed(self) -> pd.DataFrame:
+        """Inputs that could not be read or parsed (problems with severity ``error``)."""
+        return self.problems[self.problems["severity"] == "error"]
+
+    def __repr__(self) -> str:
+        return (
+            f"Corpus({len(self.reports)} reports, {len(self.sections)} sections, {len(self.mentions)} mentions, "
+            f"{len(self.metrics)} metrics, {len(self.problems)} problems)"
+        )
+
+
+def iter_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str | None]]:
+    """Files to read, in a stable order: ``(path, None)`` or ``(path, reason)`` when a named path is unusable."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            try:
+                found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            except PermissionError:
+                yield path, "permission denied: the directory cannot be listed"
+                continue
+            if not found:
+                yield path, f"directory holds no reports ({', '.join(SUFFIXES)})"
+            for p in found:
+                yield p, None
+        elif path.exists() or path.is_symlink():
+            yield path, None
+        else:
+            yield path, "file does not exist"
+
+
+def _parse_one(path: Path) -> ParsedReport | tuple:
+    try:
+        return parse_path(path)
+    except InputError as exc:
+        return (exc.path, "", "error", "read", exc.reason)
+    except RecursionError:  # pragma: no cover - defensive: pathological input
+        return (str(path), "", "error", "parse", "text too deeply nested to parse")
+    except Exception as exc:  # noqa: BLE001 - one bad input must never stop the batch
+        return (str(path), "", "error", "parse", f"internal error while parsing ({type(exc).__name__}: {exc}); please report it")
+
+
+def read_reports(
+    paths_or_dir: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    jobs: int = 1,
+    validate: bool = True,
+    progress: bool = False,
+) -> Corpus:
+    """Parse files and directories of reports into a :class:`Corpus`.
+
+    Every input is accounted for: a report that parses adds rows to the frames; one that cannot
+    be read or is not a report adds a row to ``problems`` with the reason. Results come in input
+    order whatever ``jobs`` is. The same report given twice (or a mirror of it) is kept once.
+    """
+    if isinstance(paths_or_dir, (str, os.PathLike)):
+        paths_or_dir = [paths_or_dir]
+    inputs = list(iter_inputs(paths_or_dir))
+    problems: list[tuple] = [(str(p), "", "error", "read", reason) for p, reason in inputs if reason]
+    files = [p for p, reason in inputs if not reason]
+    results = _map(files, jobs, progress)
+    return assemble(results, problems, validate=validate)
+
+
+def _map(files: list[Path], jobs: int, progress: bool) -> list[ParsedReport | tuple]:
+    if jobs <= 0:
+        jobs = os.cpu_count() or 1
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="report", desc="parse", leave=False)
+    out: list[ParsedReport | tuple] = []
+    if jobs == 1 or len(files) < 2 * jobs:
+        for f in files:
+            out.append(_parse_one(f))
+            if bar:
+                bar.update()
+    else:
+        chunk = max(1, min(64, len(files) // (jobs * 8) or 1))
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for item in pool.map(_parse_one, files, chunksize=chunk):
+                out.append(item)
+                if bar:
+                    bar.update()
+    if bar:
+        bar.close()
+    return out
+
+
+def assemble(results: Iterable[ParsedReport | tuple], problems: list[tuple] | None = None, *, validate: bool = True) -> Corpus:
+    """Build the frames once from per-report results, dropping duplicates."""
+    problems = list(problems or [])
+    reports: list[dict] = []
+    sections: list[tuple] = []
+    mentions: list[tuple] = []
+    metrics: list[tuple] = []
+    checks: list[tuple] = []
+    seen_hash: dict[str, str] = {}
+    seen_key: dict[tuple, str] = {}
+    seen_id: dict[str, str] = {}
+    for item in results:
+        if isinstance(item, tuple):
+            problems.append(item)
+            continue
+        rep = item.report
+        key = (rep["issuer"], rep["report_year"], rep["title"])
+        original = seen_id.get(rep["report_id"]) or seen_hash.get(rep["text_hash"])
+        if original is None and all(key):
+            original = seen_key.get(key)
+        if original is not None:
+            problems.append((rep["source"], rep["report_id"], "warning", "duplicate", f"duplicate of {original}: kept once"))
+            continue
+        seen_id[rep["report_id"]] = seen_hash[rep["text_hash"]] = rep["source"]
+        if all(key):
+            seen_key[key] = rep["source"]
+        reports.append(rep)
+        sections.extend(item.sections)
+        mentions.extend(item.mentions)
+        metrics.extend(item.metrics)
+        problems.extend(item.problems)
+        checks.extend(item.checks)
+    corpus = Corpus(
+        reports=_frame([tuple(r[c] for c in REPORT_COLUMNS) for r in reports], REPORT_COLUMNS),
+        sections=_frame(sections, SECTION_COLUMNS),
+        mentions=_frame(mentions, MENTION_COLUMNS),
+        metrics=_frame(metrics, METRIC_COLUMNS),
+        problems=_frame(problems, PROBLEM_COLUMNS),
+        checks=_frame(checks, CHECK_COLUMNS),
+    )
+    if validate:
+        from reportlib.schema import validate_corpus
+
+        validate_corpus(corpus)
+    return corpus
+
+
+_INT_COLUMNS = {"start", "end", "sentence_start", "sentence_end", "n_chars", "level", "n_sections", "n_mentions",
+                "n_metrics", "n_candidates"}
+_FLOAT_COLUMNS = {"value", "confidence"}
+_BOOL_COLUMNS = {"approx", "promoted", "traditional"}
+
+
+def _frame(rows: list[tuple], columns: tuple[str, ...]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=list(columns)) if rows else pd.DataFrame(columns=list(columns))
+    for col in columns:
+        if col == "report_year":
+            frame[col] = frame[col].astype("Int64")
+        elif col == "level" and "section_id" in columns or col in _INT_COLUMNS - {"level"}:
+            frame[col] = frame[col].astype("int64")
+        elif col in _FLOAT_COLUMNS:
+            frame[col] = frame[col].astype("float64")
+        elif col in _BOOL_COLUMNS:
+            frame[col] = frame[col].astype("bool")
+        elif col in ("expected", "observed"):
+            frame[col] = frame[col].astype("object")
+        else:
+            frame[col] = frame[col].fillna("").astype("object")
+    return frame

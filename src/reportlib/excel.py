@@ -1,0 +1,611 @@
+"""Excel workbooks for staff: a 说明 sheet, then tidy data sheets that read well in Chinese.
+
+The module knows frames and formats, nothing about notebooks or parsing::
+
+    write_workbook(
+        "reports/yoy.xlsx",
+        [Sheet("同比", frame, columns={"region": ColumnFormat("地区"),
+                                       "pct_change": ColumnFormat("变化率", kind="percent")},
+               chart=ChartSpec("clustered", "region", ("previous", "current"), "法律援助案件"),
+               highlight_change="pct_change")],
+        about={"内容": "……", "数据来源": "……", "生成时间": "2025-01-01"},
+        title="法治政府建设年度报告：同比",
+    )
+
+Every data sheet gets a bold, frozen header row, an autofilter, column widths that count
+a Chinese character as two, number formats by column kind and, on request, up/down colours
+and a native Excel chart.
+
+Text is always text. A string from a report that looks like a formula (``=HYPERLINK(...)``,
+``+1+1``, ``-2``, ``@SUM(A1)``, also after leading blanks, or starting with a tab or CR) is
+stored as a string cell (``t="inlineStr"``, never ``<f>``) whose style carries Excel's
+``quotePrefix`` flag: Excel and LibreOffice show it literally and keep it text when someone edits
+the cell, and openpyxl reads back the very same string with ``data_type == 's'``. No apostrophe
+is added to the value. Characters that XML cannot carry (control characters other than tab, LF
+and CR) are replaced by a space.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from reportlib.atomic import write_bytes_atomic
+from reportlib.errors import ReportlibError
+
+__all__ = [
+    "ABOUT_SHEET",
+    "ChartSpec",
+    "ColumnFormat",
+    "Sheet",
+    "build_workbook",
+    "cell_value",
+    "clean_text",
+    "display_width",
+    "file_timestamp",
+    "infer_decimals",
+    "infer_kind",
+    "looks_like_formula",
+    "number_format",
+    "workbook_bytes",
+    "write_workbook",
+]
+
+ColumnKind = Literal["text", "int", "number", "percent", "yuan", "date", "plain", "bool"]
+ChartKind = Literal["bar", "clustered", "line"]
+
+ABOUT_SHEET = "说明"
+MAX_WIDTH = 60  # widest data column, in Excel character units; longer text wraps
+MIN_WIDTH = 6
+EXCEL_MAX_CHARS = 32_767
+EXCEL_MAX_ROWS = 1_048_576
+DEFAULT_TIMESTAMP = dt.datetime(2000, 1, 1)
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+UP_FILL = PatternFill("solid", fgColor="C6EFCE")  # Excel's "Good" style
+UP_FONT = Font(color="006100")
+DOWN_FILL = PatternFill("solid", fgColor="FFC7CE")  # Excel's "Bad" style
+DOWN_FONT = Font(color="9C0006")
+
+_YEAR_NAME = re.compile(r"(^|_)year($|_)|年份|年度|^年$", re.IGNORECASE)
+_FORMULA_START = re.compile(
+    r"""
+    ^[\t\r]            # a tab or carriage return first: Excel may strip it and see what follows
+    | ^[ \t\r\n]*      # or, after any leading blanks and line breaks,
+      [=+\-@]          # a character that starts a formula
+    """,
+    re.VERBOSE,
+)
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass(frozen=True)
+class ColumnFormat:
+    """How one column looks: Chinese header ``label``, value ``kind``, and optional overrides.
+
+    kind: ``text`` | ``int`` (``#,##0``) | ``number`` (``#,##0.0`` …) | ``percent`` (percent
+    numbers such as 99.9, shown ``99.9%`` without scaling) | ``yuan`` (``#,##0" 元"``) | ``date``
+    (``yyyy-mm-dd``; ISO strings are converted) | ``plain`` (numbers without thousands
+    separators: years, codes) | ``bool`` (是/否). ``None`` infers it from the column's dtype.
+    ``decimals`` fixes the decimals of number/percent/yuan (default: the fewest, up to 2, that
+    show every value exactly). ``width`` overrides the fitted width; ``wrap`` forces wrapping on
+    or off (default: wrap when the content is wider than the cap).
+    """
+
+    label: str | None = None
+    kind: ColumnKind | None = None
+    decimals: int | None = None
+    width: float | None = None
+    wrap: bool | None = None
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A native Excel chart of ``values`` columns against the ``category`` column.
+
+    kind: ``bar`` (one or more series as bars), ``clustered`` (several series side by side, e.g.
+    2023 vs 2024; the same chart type, named for intent) or ``line``. ``horizontal`` turns bars
+    sideways, which suits long Chinese category names. Column names are frame column names.
+    """
+
+    kind: ChartKind
+    category: str
+    values: Sequence[str]
+    title: str
+    y_title: str | None = None
+    x_title: str | None = None
+    horizontal: bool = False
+
+
+@dataclass
+class Sheet:
+    """One data sheet: the whole ``frame`` (columns in frame order, index not written).
+
+    ``columns`` maps frame column names to a :class:`ColumnFormat` or just a header label;
+    names not in the frame are ignored, so one label dictionary can serve many sheets.
+    ``highlight_change`` names numeric column(s) whose cells turn green when positive and red
+    when negative. ``description`` is listed on the 说明 sheet.
+    """
+
+    name: str
+    frame: pd.DataFrame
+    columns: Mapping[str, ColumnFormat | str] | None = None
+    chart: ChartSpec | None = None
+    highlight_change: str | Sequence[str] | None = None
+    description: str | None = None
+
+
+@dataclass
+class _Column:
+    """A column resolved for writing."""
+
+    name: str
+    label: str
+    kind: ColumnKind
+    fmt: ColumnFormat
+    values: list[Any] = field(default_factory=list)
+    number_format: str = "General"
+
+
+# ---------------------------------------------------------------------------- small pure helpers
+
+
+def display_width(text: str) -> int:
+    """Width of the longest line of ``text`` in Excel character units: CJK and full-width count 2.
+
+    >>> display_width("abc"), display_width("法律援助"), display_width("367件（约）")
+    (3, 8, 11)
+    >>> display_width("短\\n一行更长的文字")
+    14
+    """
+    return max(
+        (
+            sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+            for line in text.split("\n")
+        ),
+        default=0,
+    )
+
+
+def looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet could take ``text`` for a formula rather than text.
+
+    >>> [looks_like_formula(s) for s in ["=1+1", "+1", "-2", "@SUM(A1)", "  =1", "\\t=1", "\\rx", "\\n-3"]]
+    [True, True, True, True, True, True, True, True]
+    >>> [looks_like_formula(s) for s in ["法律援助", "1+1", "a=b", "＝1", "", " "]]
+    [False, False, False, False, False, False]
+    """
+    return bool(_FORMULA_START.match(text))
+
+
+def clean_text(text: str) -> str:
+    """``text`` as a cell can hold it: XML-illegal control characters become spaces, and text
+    beyond Excel's 32,767 characters is cut with an ellipsis.
+
+    >>> clean_text("第一页\\x0c第二页\\t（续）")
+    '第一页 第二页\\t（续）'
+    >>> len(clean_text("字" * 40_000))
+    32767
+    """
+    text = _ILLEGAL_XML.sub(" ", text)
+    if len(text) > EXCEL_MAX_CHARS:
+        text = text[: EXCEL_MAX_CHARS - 1] + "…"
+    return text
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN, NA, NaT and infinities: they become empty cells.
+
+    >>> [is_missing(v) for v in [None, float("nan"), pd.NA, pd.NaT, np.inf, 0, "", "x"]]
+    [True, True, True, True, True, False, False, False]
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating):
+        return not math.isfinite(value)
+    return False
+
+
+def infer_decimals(values: Iterable[Any], most: int = 2) -> int:
+    """The fewest decimals (at most ``most``) that show every number in ``values`` exactly.
+
+    >>> infer_decimals([367, 283.0, None]), infer_decimals([99.9, 100]), infer_decimals([-22.888])
+    (0, 1, 2)
+    """
+    needed = 0
+    for value in values:
+        if is_missing(value) or isinstance(value, str | bool | np.bool_):
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        while needed < most and abs(number * 10**needed - round(number * 10**needed)) > 1e-6:
+            needed += 1
+    return needed
+
+
+def number_format(kind: ColumnKind, decimals: int = 0) -> str:
+    """The Excel number format for a column kind.
+
+    >>> number_format("int"), number_format("number", 1), number_format("percent", 1)
+    ('#,##0', '#,##0.0', '0.0"%"')
+    >>> number_format("yuan"), number_format("yuan", 2), number_format("date"), number_format("text")
+    ('#,##0" 元"', '#,##0.00" 元"', 'yyyy-mm-dd', '@')
+    """
+    fraction = "." + "0" * decimals if decimals > 0 else ""
+    return {
+        "int": "#,##0",
+        "number": f"#,##0{fraction}",
+        "percent": f'0{fraction}"%"',
+        "yuan": f'#,##0{fraction}" 元"',
+        "date": "yyyy-mm-dd",
+        "plain": "General",
+        "bool": "General",
+        "text": "@",
+    }[kind]
+
+
+def infer_kind(name: str, series: pd.Series) -> ColumnKind:
+    """A column kind from the dtype, or from the values of an object/string column: numbers
+    (also ``Decimal``) are numeric, ISO ``YYYY-MM-DD`` strings are dates. Numeric columns named
+    like a year (``report_year``, ``年份``) are ``plain``, so 2024 is not shown as 2,024.
+
+    >>> infer_kind("report_year", pd.Series([2023, 2024])), infer_kind("value", pd.Series([1, 2]))
+    ('plain', 'int')
+    >>> infer_kind("approx", pd.Series([True])), infer_kind("sentence", pd.Series(["句子"]))
+    ('bool', 'text')
+    >>> infer_kind("value", pd.Series([Decimal("502.4"), None], dtype=object))
+    'number'
+    >>> infer_kind("issued_date", pd.Series(["2024-03-31", ""])), infer_kind("x", pd.Series(["", None]))
+    ('date', 'text')
+    """
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bool"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "date"
+    if pd.api.types.is_numeric_dtype(dtype):
+        if _YEAR_NAME.search(name):
+            return "plain"
+        return "int" if pd.api.types.is_integer_dtype(dtype) else "number"
+    present = [v for v in series.tolist() if not is_missing(v) and v != ""]
+    if not present:
+        return "text"
+    inferred = pd.api.types.infer_dtype(present, skipna=True)
+    if inferred in ("integer", "decimal", "floating", "mixed-integer-float"):
+        if _YEAR_NAME.search(name):
+            return "plain"
+        return "int" if inferred == "integer" else "number"
+    if inferred == "boolean":
+        return "bool"
+    if inferred in ("date", "datetime", "datetime64"):
+        return "date"
+    if inferred == "string" and all(_ISO_DATE.fullmatch(v) for v in present):
+        return "date"
+    return "text"
+
+
+def _plain_python(value: Any) -> Any:
+    """numpy scalars as Python scalars; Timestamps as naive datetimes."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        value = value.replace(tzinfo=None)
+    return value
+
+
+def cell_value(value: Any, kind: ColumnKind) -> Any:
+    """What goes into the cell for ``value`` in a column of ``kind`` (``None`` = empty).
+
+    >>> cell_value(float("nan"), "int") is None, cell_value(True, "bool"), cell_value(12, "text")
+    (True, '是', '12')
+    >>> cell_value("2024-03-31", "date"), cell_value("2024年3月", "date"), cell_value(np.int64(3), "int")
+    (datetime.date(2024, 3, 31), '2024年3月', 3)
+    """
+    if is_missing(value):
+        return None
+    value = _plain_python(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if kind == "text":
+        return value if isinstance(value, str) else str(value)
+    if kind == "date":
+        if isinstance(value, dt.datetime) and value.time() == dt.time():
+            return value.date()
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                return value
+        return value
+    if isinstance(value, int | float | Decimal | dt.date | str):
+        return value
+    return str(value)
+
+
+def file_timestamp(when: dt.datetime | dt.date | None) -> dt.datetime:
+    """The workbook's created/modified time: naive UTC, whole seconds, a fixed date by default.
+
+    >>> file_timestamp(None), file_timestamp(dt.date(2025, 1, 2))
+    (datetime.datetime(2000, 1, 1, 0, 0), datetime.datetime(2025, 1, 2, 0, 0))
+    >>> file_timestamp(dt.datetime(2025, 1, 2, 8, 0, 5, 123, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    datetime.datetime(2025, 1, 2, 0, 0, 5)
+    """
+    if when is None:
+        return DEFAULT_TIMESTAMP
+    if not isinstance(when, dt.datetime):
+        return dt.datetime(when.year, when.month, when.day)
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    return when.replace(microsecond=0)
+
+
+# ---------------------------------------------------------------------------- cells and sheets
+
+
+def _put(cell: Cell, value: Any) -> None:
+    """Store ``value``; strings always as strings (never formulas), formula-like ones quote-prefixed."""
+    if isinstance(value, str):
+        text = clean_text(value)
+        cell.value = text
+        cell.data_type = "s"  # openpyxl made "=…" a formula and "#N/A" an error: undo
+        if looks_like_formula(text) or text in _ERROR_CODES:
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+
+
+def _resolve_columns(sheet: Sheet) -> list[_Column]:
+    formats = sheet.columns or {}
+    resolved = []
+    for position, name in enumerate(sheet.frame.columns):
+        fmt = formats.get(name, ColumnFormat())
+        if isinstance(fmt, str):
+            fmt = ColumnFormat(label=fmt)
+        series = sheet.frame.iloc[:, position]
+        kind = fmt.kind or infer_kind(str(name), series)
+        column = _Column(name=name, label=fmt.label or str(name), kind=kind, fmt=fmt)
+        column.values = [cell_value(v, kind) for v in series.tolist()]
+        if kind in ("number", "percent", "yuan"):
+            decimals = fmt.decimals if fmt.decimals is not None else infer_decimals(column.values)
+            if kind == "percent" and fmt.decimals is None:
+                decimals = max(decimals, 1)
+            column.number_format = number_format(kind, decimals)
+        else:
+            column.number_format = number_format(kind)
+        resolved.append(column)
+    return resolved
+
+
+def _shown(value: Any, column: _Column) -> str:
+    """Roughly what Excel shows for ``value``, to measure the column width."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.date):
+        return "2024-12-31"
+    fmt = column.number_format
+    if isinstance(value, int | float | Decimal) and fmt != "General":
+        decimals = len(fmt.split(".")[1].split('"')[0]) if "." in fmt else 0
+        suffix = '"'.join(fmt.split('"')[1:-1])
+        grouping = "," if "#,##0" in fmt else ""
+        return f"{float(value):{grouping}.{decimals}f}{suffix}"
+    return str(value)
+
+
+def _fit_widths(ws: Worksheet, columns: list[_Column]) -> None:
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        content = max((display_width(_shown(v, column)) for v in column.values), default=0)
+        header = display_width(column.label) + 3  # room for the filter button
+        wanted = max(content + 2, header, MIN_WIDTH)
+        width = column.fmt.width or min(wanted, MAX_WIDTH)
+        ws.column_dimensions[letter].width = width
+        wrap = column.fmt.wrap if column.fmt.wrap is not None else wanted > width
+        if wrap:
+            alignment = Alignment(wrap_text=True, vertical="top")
+            for row in range(2, len(column.values) + 2):
+                ws.cell(row=row, column=index).alignment = alignment
+
+
+def _highlight(ws: Worksheet, columns: list[_Column], names: Sequence[str]) -> None:
+    for index, column in enumerate(columns, start=1):
+        if column.name not in names:
+            continue
+        for row, value in enumerate(column.values, start=2):
+            if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and value != 0:
+                cell = ws.cell(row=row, column=index)
+                cell.fill, cell.font = (UP_FILL, UP_FONT) if value > 0 else (DOWN_FILL, DOWN_FONT)
+
+
+def _add_chart(ws: Worksheet, columns: list[_Column], spec: ChartSpec, n_rows: int) -> None:
+    if n_rows == 0:
+        return
+    position = {column.name: index for index, column in enumerate(columns, start=1)}
+    chart: BarChart | LineChart
+    if spec.kind == "line":
+        chart = LineChart()
+    else:
+        chart = BarChart()
+        chart.type = "bar" if spec.horizontal else "col"
+        chart.grouping = "clustered"
+    for name in spec.values:
+        ref = Reference(ws, min_col=position[name], min_row=1, max_row=n_rows + 1)
+        chart.add_data(ref, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=position[spec.category], min_row=2, max_row=n_rows + 1))
+    chart.title = spec.title
+    chart.y_axis.title = spec.y_title
+    chart.x_axis.title = spec.x_title
+    chart.x_axis.delete = False  # openpyxl ≥3.1 hides axes unless told otherwise
+    chart.y_axis.delete = False
+    if len(spec.values) == 1:
+        chart.legend = None
+    if spec.horizontal:
+        chart.width, chart.height = 16, max(7.5, 0.6 * n_rows + 3)
+    else:
+        chart.width, chart.height = max(16, 1.2 * n_rows * len(spec.values) + 4), 8.5
+    ws.add_chart(chart, f"{get_column_letter(len(columns) + 2)}2")
+
+
+def _highlighted(sheet: Sheet) -> list[str]:
+    if isinstance(sheet.highlight_change, str):
+        return [sheet.highlight_change]
+    return list(sheet.highlight_change or [])
+
+
+def _check_sheet(sheet: Sheet, seen: set[str]) -> None:
+    name = sheet.name
+    problem = None
+    if not 1 <= len(name) <= 31:
+        problem = "must be 1 to 31 characters long"
+    elif _BAD_SHEET_CHARS.search(name) or name.startswith("'") or name.endswith("'"):
+        problem = "must not contain [ ] : * ? / \\ or start/end with an apostrophe"
+    elif name.casefold() in seen:
+        problem = f"is used twice (or clashes with the {ABOUT_SHEET} sheet)"
+    if problem:
+        raise ReportlibError(f"Excel sheet name {name!r} {problem}; choose another name.")
+    seen.add(name.casefold())
+    columns = list(sheet.frame.columns)
+    wanted = _highlighted(sheet)
+    if sheet.chart is not None:
+        wanted += [sheet.chart.category, *sheet.chart.values]
+    missing = [column for column in wanted if column not in columns]
+    if missing:
+        raise ReportlibError(
+            f"Sheet {sheet.name!r}: chart/highlight columns {missing} are not in the frame {columns}."
+        )
+    if len(sheet.frame) + 1 > EXCEL_MAX_ROWS:
+        raise ReportlibError(f"Sheet {sheet.name!r}: {len(sheet.frame)} rows do not fit in one Excel sheet.")
+
+
+def _write_data_sheet(ws: Worksheet, sheet: Sheet) -> None:
+    columns = _resolve_columns(sheet)
+    header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for index, column in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=index)
+        _put(cell, column.label)
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, header_alignment
+        for row, value in enumerate(column.values, start=2):
+            cell = ws.cell(row=row, column=index)
+            _put(cell, value)
+            cell.number_format = column.number_format if not isinstance(value, str) else "@"
+    n_rows = len(sheet.frame)
+    last = get_column_letter(max(len(columns), 1))
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{last}{n_rows + 1}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _fit_widths(ws, columns)
+    _highlight(ws, columns, _highlighted(sheet))
+    if sheet.chart is not None:
+        _add_chart(ws, columns, sheet.chart, n_rows)
+
+
+def _write_about_sheet(ws: Worksheet, title: str, rows: list[tuple[str, str]]) -> None:
+    _put(ws.cell(row=1, column=1), title)
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    top = Alignment(vertical="top", wrap_text=True)
+    for row, (key, value) in enumerate(rows, start=3):
+        key_cell, value_cell = ws.cell(row=row, column=1), ws.cell(row=row, column=2)
+        _put(key_cell, key)
+        _put(value_cell, value)
+        key_cell.font, key_cell.alignment, value_cell.alignment = HEADER_FONT, top, top
+    ws.column_dimensions["A"].width = min(30, max([12, *(display_width(k) + 2 for k, _ in rows)]))
+    ws.column_dimensions["B"].width = 90
+
+
+def _about_rows(
+    about: Mapping[str, Any] | Iterable[tuple[str, Any]], sheets: Sequence[Sheet]
+) -> list[tuple[str, str]]:
+    pairs = about.items() if isinstance(about, Mapping) else about
+    rows = [(str(key), "" if is_missing(value) else str(value)) for key, value in pairs]
+    rows += [(f"工作表「{s.name}」", s.description) for s in sheets if s.description]
+    return rows
+
+
+# ---------------------------------------------------------------------------- public entry points
+
+
+def build_workbook(
+    sheets: Sequence[Sheet],
+    about: Mapping[str, Any] | Iterable[tuple[str, Any]],
+    title: str,
+    timestamp: dt.datetime | dt.date | None = None,
+) -> Workbook:
+    """An openpyxl Workbook: the 说明 sheet (``title``, then ``about`` rows in order, then sheet
+    descriptions) followed by one formatted sheet per :class:`Sheet`.
+
+    ``timestamp`` becomes the file's created/modified time (default: a fixed date, so the same
+    input gives the same workbook). Raises :class:`ReportlibError` for an unusable sheet name or
+    a chart/highlight column that is not in the frame.
+    """
+    seen = {ABOUT_SHEET.casefold()}
+    for sheet in sheets:
+        _check_sheet(sheet, seen)
+    wb = Workbook()
+    about_ws = wb.active
+    about_ws.title = ABOUT_SHEET
+    _write_about_sheet(about_ws, title, _about_rows(about, sheets))
+    for sheet in sheets:
+        _write_data_sheet(wb.create_sheet(sheet.name), sheet)
+    wb.active = 0
+    wb.properties.created = wb.properties.modified = file_timestamp(timestamp)
+    wb.properties.creator = wb.properties.lastModifiedBy = "reportlib"
+    wb.properties.title = clean_text(title)
+    return wb
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The .xlsx file for ``wb``, reproducible: the workbook's own timestamps are kept and every
+    zip entry gets the same fixed date, so equal workbooks give equal bytes."""
+    raw = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIMESTAMP)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info))
+    return out.getvalue()
+
+
+def write_workbook(
+    path: str | Path,
+    sheets: Sequence[Sheet],
+    about: Mapping[str, Any] | Iterable[tuple[str, Any]],
+    title: str,
+    timestamp: dt.datetime | dt.date | None = None,
+) -> Path:
+    """Write the workbook of :func:`build_workbook` to ``path`` atomically; return the path."""
+    return write_bytes_atomic(path, workbook_bytes(build_workbook(sheets, about, title, timestamp)))

@@ -1,0 +1,220 @@
+"""The number grammar of the genre: numerals, multipliers, units and hedges.
+
+Lexicons are data (module-level tables); helpers are small and pure. Values are
+:class:`~decimal.Decimal` until the frame boundary, so ``502.4万元`` is exactly 5024000 元.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# --------------------------------------------------------------------------- lexicons
+
+#: Chinese digits (as quantities, 〇 and 零 included).
+CN_DIGITS: dict[str, int] = {
+    "零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+}
+#: Chinese place values below 万.
+CN_SMALL_UNITS: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
+#: Multipliers that scale a number: 3.5万 = 35000.
+MULTIPLIERS: dict[str, Decimal] = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+
+#: Hedge words that make a number approximate. Prefixes stand before the number,
+#: infixes between number and unit (467余万元), suffixes after the unit (100人左右).
+HEDGE_PREFIXES: tuple[str, ...] = ("将近", "接近", "超过", "不少于", "不低于", "不下", "大约", "约", "近", "超", "逾")
+HEDGE_INFIXES: tuple[str, ...] = ("余", "多", "来")
+HEDGE_SUFFIXES: tuple[str, ...] = ("左右", "以上", "上下", "有余")
+
+#: Measure words → (canonical unit, family). Longer forms first in the regex.
+UNITS: dict[str, tuple[str, str]] = {
+    # money (canonical 元; the multiplier is folded into the value)
+    "亿元": ("元", "money"), "万元": ("元", "money"), "元": ("元", "money"),
+    # rates
+    "%": ("%", "rate"), "‰": ("‰", "rate"), "个百分点": ("个百分点", "points"), "百分点": ("个百分点", "points"),
+    # counts of cases and documents
+    "件次": ("件", "count"), "件": ("件", "count"), "起": ("件", "count"), "宗": ("件", "count"),
+    "卷": ("件", "count"), "份": ("份", "count"), "条": ("条", "count"), "项": ("项", "count"),
+    "篇": ("篇", "count"), "册": ("册", "count"), "张": ("张", "count"), "本": ("本", "count"),
+    # people
+    "人次": ("人次", "count"), "人": ("人", "count"), "名": ("人", "count"), "位": ("人", "count"),
+    "户次": ("户次", "count"), "户": ("户", "count"),
+    # events and times
+    "场次": ("场", "count"), "场": ("场", "count"), "次": ("次", "count"), "期": ("期", "count"),
+    "批次": ("批", "count"), "批": ("批", "count"), "轮": ("轮", "count"),
+    # organisations and things
+    "个": ("个", "count"), "家": ("家", "count"), "所": ("所", "count"), "支": ("支", "count"),
+    "部": ("部", "count"), "台": ("台", "count"), "辆": ("辆", "count"), "处": ("处", "count"),
+    "座": ("座", "count"), "套": ("套", "count"), "类": ("类", "count"), "组": ("组", "count"),
+    # time and size
+    "天": ("天", "duration"), "日": ("天", "duration"), "小时": ("小时", "duration"),
+    "个月": ("月", "duration"), "年": ("年", "duration"),
+    "平方米": ("平方米", "size"), "公里": ("公里", "size"), "米": ("米", "size"), "倍": ("倍", "ratio"),
+}
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_CN_NUM_CHARS = "零〇○一二两三四五六七八九十百千万亿"
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """One parsed number: the value in its canonical unit, with what the text said.
+
+    >>> q = parse_quantity("约502.4万元")
+    >>> q.value, q.unit, q.approx, q.qualifier, q.raw
+    (Decimal('5024000.0'), '元', True, '约', '502.4万元')
+    """
+
+    value: Decimal
+    unit: str
+    unit_raw: str
+    family: str
+    approx: bool
+    qualifier: str
+    raw: str
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def cn_to_int(text: str) -> int | None:
+    """Value of a Chinese numeral written as a quantity; None when it is not one.
+
+    >>> [cn_to_int(s) for s in ["三百", "十二", "二〇二四", "一千零五", "两万三千", "十", "三百五十六"]]
+    [300, 12, 2024, 1005, 23000, 10, 356]
+    >>> cn_to_int("是") is None
+    True
+    """
+    if not text or any(c not in _CN_NUM_CHARS for c in text):
+        return None
+    if all(c in CN_DIGITS for c in text):  # digit by digit: 二〇二四
+        return int("".join(str(CN_DIGITS[c]) for c in text))
+    total, section, digit = 0, 0, None
+    for char in text:
+        if char in CN_DIGITS:
+            digit = CN_DIGITS[char]
+        elif char in CN_SMALL_UNITS:
+            section += (1 if digit is None else digit) * CN_SMALL_UNITS[char]
+            digit = None
+        else:  # 万 / 亿
+            section += digit or 0
+            total = (total + section) * int(MULTIPLIERS[char])
+            section, digit = 0, None
+    return total + section + (digit or 0)
+
+
+def arabic_to_decimal(text: str) -> Decimal:
+    """Parse ``1,234.50`` or ``3454`` exactly.
+
+    >>> arabic_to_decimal("1,234.50"), arabic_to_decimal("3454")
+    (Decimal('1234.50'), Decimal('3454'))
+    """
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation as exc:  # pragma: no cover - the regex only lets digits through
+        raise ValueError(f"not a number: {text!r}") from exc
+
+
+def format_decimal(value: Decimal) -> str:
+    """Plain text of a Decimal without exponent or trailing zeros.
+
+    >>> format_decimal(Decimal("5024000.0")), format_decimal(Decimal("99.90")), format_decimal(Decimal("1E+4"))
+    ('5024000', '99.9', '10000')
+    """
+    text = format(value.normalize(), "f")
+    return text
+
+
+# --------------------------------------------------------------------------- grammar
+
+_units_alt = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_hedge_pre_alt = "|".join(HEDGE_PREFIXES)
+_hedge_suf_alt = "|".join(HEDGE_SUFFIXES)
+
+QUANTITY_RE = re.compile(
+    rf"""
+    (?P<pre>{_hedge_pre_alt})?             # 约 / 近 / 超过 … before the number
+    (?:
+        (?P<num>{_NUM})                    # 3454 · 1,234 · 502.4
+      | (?P<cn>[零〇○一二两三四五六七八九十][{_CN_NUM_CHARS}]{{0,11}})  # 三百 · 二〇二四 (taken with a unit)
+    )
+    [ ]?                                   # PDF text: "3454 件"
+    (?P<mid1>余|多|来)?                     # 467余万元
+    (?P<mult>万|亿)?                        # 502.4万元
+    (?P<mid2>余|多)?                        # 115万余元
+    (?P<unit>{_units_alt})?                # 件 · 万元 · % · 个百分点
+    (?P<post>{_hedge_suf_alt})?            # 100人左右
+    """,
+    re.VERBOSE,
+)
+
+
+def parse_quantity(text: str) -> Quantity:
+    """Parse one written quantity such as ``3454 件``, ``约502.4万元``, ``99.9%``, ``2100多万元``.
+
+    >>> parse_quantity("3454 件").value
+    Decimal('3454')
+    >>> q = parse_quantity("467 余万元"); (q.value, q.approx, q.qualifier)
+    (Decimal('4670000'), True, '余')
+    >>> q = parse_quantity("5.6亿元"); (q.value, q.unit, q.unit_raw)
+    (Decimal('560000000.0'), '元', '亿元')
+    >>> q = parse_quantity("1.31个百分点"); (q.value, q.unit, q.family)
+    (Decimal('1.31'), '个百分点', 'points')
+    >>> parse_quantity("三百件").value
+    Decimal('300')
+    >>> q = parse_quantity("100人左右"); (q.approx, q.qualifier)
+    (True, '左右')
+    """
+    match = QUANTITY_RE.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"not a quantity: {text!r}")
+    return quantity_from_match(match)
+
+
+def quantity_from_match(match: re.Match[str]) -> Quantity:
+    """Build a :class:`Quantity` from a :data:`QUANTITY_RE` match."""
+    num = match.group("num")
+    if num is not None:
+        value = arabic_to_decimal(num)
+    else:
+        parsed = cn_to_int(match.group("cn"))
+        if parsed is None:
+            raise ValueError(f"not a Chinese numeral: {match.group('cn')!r}")
+        value = Decimal(parsed)
+    unit_raw = match.group("unit") or ""
+    mult = match.group("mult")
+    if unit_raw in ("万元", "亿元"):
+        value *= MULTIPLIERS[unit_raw[0]]
+    if mult:
+        value *= MULTIPLIERS[mult]
+    if mult and not unit_raw:
+        shown_unit = mult
+    else:
+        shown_unit = (mult or "") + unit_raw
+    canonical, family = UNITS.get(unit_raw, ("", "none"))
+    hedges = [h for h in (match.group("pre"), match.group("mid1"), match.group("mid2"), match.group("post")) if h]
+    start, end = core_span(match)
+    return Quantity(
+        value=value,
+        unit=canonical,
+        unit_raw=shown_unit,
+        family=family,
+        approx=bool(hedges),
+        qualifier=hedges[0] if hedges else "",
+        raw=match.string[start:end],
+    )
+
+
+_CORE_GROUPS = ("unit", "mid2", "mult", "mid1", "num", "cn")
+
+
+def core_span(match: re.Match[str]) -> tuple[int, int]:
+    """Span of the number as written with its unit: hedges before the number and after
+    the unit are left out (``约502.4万元`` → ``502.4万元``), infix hedges stay in (``467 余万元``)."""
+    start = match.start("num") if match.group("num") is not None else match.start("cn")
+    for group in _CORE_GROUPS:
+        if match.group(group) is not None:
+            return start, match.end(group)
+    return start, match.end()  # pragma: no cover

@@ -1,0 +1,343 @@
+"""Parse one report: bytes → view → metadata, sections, mentions, metrics. Pure per document.
+
+The result is plain Python records (tuples and dicts), cheap to pickle between processes;
+frames are built once, for the whole corpus, in :mod:`reportlib.corpus`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlib.errors import InputError
+from reportlib.indicators import Taxonomy, load_taxonomy, match_indicators
+from reportlib.mentions import Scan, scan, to_float
+from reportlib.metadata import Metadata, extract_metadata
+from reportlib.normalize import TERMINATORS, View, build_view
+from reportlib.sections import Heading, find_headings, part_at
+
+MAX_BYTES = 200 * 1024 * 1024
+
+REPORT_COLUMNS = (
+    "report_id", "source", "sha256", "title", "issuer", "issuer_kind", "province", "city", "county",
+    "region", "region_code", "level", "report_year", "doc_number", "issued_date", "published_date",
+    "addressees", "cc", "n_chars", "format", "encoding", "traditional", "text_hash",
+    "n_sections", "n_mentions", "n_metrics",
+)
+SECTION_COLUMNS = (
+    "report_id", "source", "section_id", "parent_id", "level", "marker", "heading", "part", "start", "end",
+)
+MENTION_COLUMNS = (
+    "report_id", "source", "issuer", "region", "region_code", "report_year", "indicator", "value",
+    "unit", "unit_raw", "approx", "qualifier", "kind", "raw", "sentence", "start", "end",
+    "mention_id", "section_id", "section", "part", "scope", "scope_word", "confidence", "promoted",
+    "note", "sentence_start", "sentence_end",
+)
+METRIC_COLUMNS = (
+    "report_id", "source", "issuer", "region", "region_code", "report_year", "indicator", "indicator_name",
+    "value", "unit", "unit_raw", "approx", "qualifier", "kind", "raw", "sentence", "start", "end",
+    "mention_id", "section", "confidence", "reason", "n_candidates", "alternatives",
+)
+PROBLEM_COLUMNS = ("source", "report_id", "severity", "stage", "reason")
+
+
+@dataclass
+class ParsedReport:
+    """Everything one report yields, as rows for the corpus frames."""
+
+    report: dict
+    sections: list[tuple] = field(default_factory=list)
+    mentions: list[tuple] = field(default_factory=list)
+    metrics: list[tuple] = field(default_factory=list)
+    problems: list[tuple] = field(default_factory=list)
+    checks: list[tuple] = field(default_factory=list)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of one input, or an :class:`InputError` saying why not."""
+    name = str(path)
+    try:
+        if not path.exists():
+            raise InputError(name, "file does not exist")
+        if path.is_dir():
+            raise InputError(name, "is a directory, not a file")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(name, f"file is too large ({size / 1e6:.0f} MB > {MAX_BYTES / 1e6:.0f} MB)")
+        return path.read_bytes()
+    except PermissionError:
+        raise InputError(name, "permission denied: the file cannot be read") from None
+    except IsADirectoryError:
+        raise InputError(name, "is a directory, not a file") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def parse_path(path: Path | str, taxonomy: Taxonomy | None = None) -> ParsedReport:
+    """Read and parse one file; raises :class:`InputError` when it cannot be read or is no report."""
+    path = Path(path)
+    data = read_bytes(path)
+    return parse_bytes(data, str(path), taxonomy)
+
+
+def parse_bytes(data: bytes, source: str, taxonomy: Taxonomy | None = None) -> ParsedReport:
+    """Parse the bytes of one report named ``source``."""
+    from reportlib.formats import extract
+
+    extracted = extract(data, source)
+    return parse_text(
+        extracted.text,
+        source,
+        sha256=hashlib.sha256(data).hexdigest(),
+        page_meta=extracted.meta,
+        fmt=extracted.format,
+        encoding=extracted.encoding,
+        taxonomy=taxonomy,
+    )
+
+
+def parse_text(
+    text: str,
+    source: str = "<text>",
+    *,
+    sha256: str | None = None,
+    page_meta: dict[str, str] | None = None,
+    fmt: str = "txt",
+    encoding: str = "utf-8",
+    taxonomy: Taxonomy | None = None,
+) -> ParsedReport:
+    """Parse decoded report text. Offsets in the result refer to ``text``."""
+    taxonomy = taxonomy or load_taxonomy()
+    if sha256 is None:
+        sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    report_id = sha256[:12]
+    view = build_view(text)
+    if not view.text.strip():
+        raise InputError(source, "no text left after removing page furniture")
+    meta = extract_metadata(view, page_meta)
+    if not meta.title and meta.report_year is None:
+        raise InputError(source, "not a report: no title naming 法治政府建设 and no report year found")
+    headings = find_headings(view.text)
+    result = ParsedReport(report={})
+    problems = result.problems
+    if not meta.title:
+        problems.append((source, report_id, "warning", "metadata", "no title line naming 法治政府建设…报告 found"))
+    if meta.report_year is None:
+        problems.append((source, report_id, "warning", "metadata", "report year not found in the title or first lines"))
+    if not meta.issuer:
+        problems.append((source, report_id, "warning", "metadata", "issuer not found in the title, header or signature"))
+    elif meta.region is None:
+        problems.append((source, report_id, "warning", "metadata", f"no administrative division found in issuer {meta.issuer!r}"))
+    if _looks_truncated(view):
+        problems.append((source, report_id, "warning", "parse", "text ends mid-sentence: the file looks truncated; parsed what is there"))
+
+    region = meta.region
+    common = {
+        "report_id": report_id,
+        "source": source,
+        "issuer": meta.issuer,
+        "region": region.name if region else "",
+        "region_code": region.code if region else "",
+        "report_year": meta.report_year,
+    }
+    section_ids = _section_rows(result, headings, view, report_id, source)
+    sc = scan(view)
+    _mention_rows(result, sc, headings, section_ids, meta, common, taxonomy)
+    _select_metrics(result, taxonomy)
+    simplified = view.text
+    result.report = {
+        "report_id": report_id,
+        "source": source,
+        "sha256": sha256,
+        "title": meta.title,
+        "issuer": meta.issuer,
+        "issuer_kind": meta.issuer_kind,
+        "province": region.province if region else "",
+        "city": region.city if region else "",
+        "county": region.county if region else "",
+        "region": region.name if region else "",
+        "region_code": region.code if region else "",
+        "level": region.level if region else "",
+        "report_year": meta.report_year,
+        "doc_number": meta.doc_number,
+        "issued_date": meta.issued_date,
+        "published_date": meta.published_date,
+        "addressees": meta.addressees,
+        "cc": meta.cc,
+        "n_chars": len(text),
+        "format": fmt,
+        "encoding": encoding,
+        "traditional": simplified != text.translate({}) and _is_trad(text),
+        "text_hash": hashlib.sha256(re.sub(r"\s+", "", simplified).encode("utf-8")).hexdigest()[:16],
+        "n_sections": len(result.sections),
+        "n_mentions": len(result.mentions),
+        "n_metrics": len(result.metrics),
+    }
+    from reportlib.checks import run_checks
+
+    result.checks = run_checks(result)
+    return result
+
+
+def _is_trad(text: str) -> bool:
+    from reportlib.normalize import is_traditional
+
+    return is_traditional(text)
+
+
+def _looks_truncated(view: View) -> bool:
+    tail = view.text.rstrip()
+    if not tail:
+        return False
+    last_line = tail[tail.rfind("\n") + 1 :].strip()
+    return len(last_line) > 40 and last_line[-1] not in TERMINATORS and last_line[-1] not in "。)）”\"'》"
+
+
+def _section_rows(result: ParsedReport, headings: list[Heading], view: View, report_id: str, source: str) -> list[str]:
+    ids = [f"{report_id}-s{h.index + 1:02d}" for h in headings]
+    for h, sid in zip(headings, ids, strict=True):
+        start, end = view.span_to_original(h.vstart, h.vend)
+        result.sections.append(
+            (report_id, source, sid, ids[h.parent] if h.parent is not None else "", h.level, h.marker, h.heading, h.part, start, end)
+        )
+    return ids
+
+
+def _mention_rows(
+    result: ParsedReport,
+    sc: Scan,
+    headings: list[Heading],
+    section_ids: list[str],
+    meta: Metadata,
+    common: dict,
+    taxonomy: Taxonomy,
+) -> None:
+    view = sc.view
+    text = view.text
+    region_name = meta.region.name if meta.region else ""
+    level = meta.region.level if meta.region else ""
+    heading_starts = [h.vstart for h in headings]
+    prev_end_in_sentence = -1
+    prev_sentence = -1
+    rows = result.mentions
+    rid = common["report_id"]
+    for n, m in enumerate(sc.mentions):
+        sent = sc.sentences[m.sentence_index] if sc.sentences else (0, len(text))
+        if m.sentence_index != prev_sentence:
+            prev_end_in_sentence, prev_sentence = sent[0], m.sentence_index
+        window_start = max(sent[0], prev_end_in_sentence, m.vstart - 48)
+        prev_end_in_sentence = m.vend
+        q = m.quantity
+        heading = _deepest(headings, heading_starts, m.vstart)
+        part = part_at(headings, m.vstart)
+        matches = []
+        if m.kind in ("level", "share"):
+            matches = match_indicators(taxonomy, text, sent, window_start, m.vstart, m.vend, q.unit, region_name, level)
+        sentence_text = text[sent[0] : sent[1]]
+        s_start, s_end = view.span_to_original(*sent)
+        base = (
+            q.unit, q.unit_raw, q.approx, q.qualifier,
+        )
+        if not matches:
+            rows.append(_mention(common, "", to_float(q.value), base, m, sentence_text, rid, n, heading, section_ids, part,
+                                 "", "", 0.0, "", s_start, s_end, m.kind))
+            continue
+        for match in matches:
+            ind = match.indicator
+            kind = m.kind
+            if kind == "share" and ind.share_is_level:
+                kind = "level"
+            confidence, note = _mention_confidence(match.scope, match.scope_word, kind, part)
+            rows.append(_mention(common, ind.id, to_float(q.value), base, m, sentence_text, rid, n, heading, section_ids,
+                                 part, match.scope, match.scope_word, confidence, note, s_start, s_end, kind))
+
+
+def _mention(common, indicator, value, base, m, sentence_text, rid, n, heading, section_ids, part, scope, scope_word,
+             confidence, note, s_start, s_end, kind) -> tuple:
+    unit, unit_raw, approx, qualifier = base
+    return (
+        rid, common["source"], common["issuer"], common["region"], common["region_code"], common["report_year"],
+        indicator, value, unit, unit_raw, approx, qualifier, kind, m.raw, sentence_text, m.start, m.end,
+        f"{rid}-m{n + 1:03d}", section_ids[heading.index] if heading else "", heading.heading if heading else "",
+        part, scope, scope_word, confidence, False, note, s_start, s_end,
+    )
+
+
+def _deepest(headings: list[Heading], starts: list[int], pos: int) -> Heading | None:
+    i = bisect_right(starts, pos) - 1
+    while i >= 0:
+        h = headings[i]
+        if h.vstart <= pos < h.vend:
+            return h
+        i -= 1
+    return None
+
+
+_SCOPE_NOTES = {
+    "sub": "figure of a sub-unit ({word}), not the jurisdiction's total",
+    "subgroup": "figure of a sub-group ({word}), not the total",
+    "other": "figure of another jurisdiction ({word})",
+    "partial": "figure for part of the year ({word})",
+}
+
+
+def _mention_confidence(scope: str, word: str, kind: str, part: str) -> tuple[float, str]:
+    if scope in _SCOPE_NOTES:
+        return 0.3, _SCOPE_NOTES[scope].format(word=word)
+    if kind != "level":
+        return 0.5, f"a {kind}, not a level"
+    if part == "plans":
+        return 0.4, "in the plans for next year"
+    if scope == "whole":
+        return 0.95, f"whole-jurisdiction figure ({word})"
+    return 0.8, ""
+
+
+_M = {name: i for i, name in enumerate(MENTION_COLUMNS)}
+
+
+def _select_metrics(result: ParsedReport, taxonomy: Taxonomy) -> None:
+    """One primary row per indicator: the whole-jurisdiction level figure, best evidence first."""
+    by_indicator: dict[str, list[int]] = {}
+    for i, row in enumerate(result.mentions):
+        if row[_M["indicator"]]:
+            by_indicator.setdefault(row[_M["indicator"]], []).append(i)
+    order = {ind: k for k, ind in enumerate(taxonomy.ids)}
+    mentions = result.mentions
+    for ind_id in sorted(by_indicator, key=lambda x: order.get(x, 999)):
+        ind = taxonomy[ind_id]
+        rows = [mentions[i] for i in by_indicator[ind_id]]
+        eligible = [r for r in rows if r[_M["confidence"]] >= 0.75 and r[_M["kind"]] == "level"]
+        if not eligible:
+            continue
+
+        def score(r: tuple) -> tuple:
+            size = r[_M["value"]] if ind.kind != "rate" else -r[_M["start"]]
+            return (r[_M["confidence"]], r[_M["part"]] in ("measures", ""), size)
+
+        best = max(eligible, key=score)
+        others = sorted({r[_M["raw"]] for r in eligible if r[_M["value"]] != best[_M["value"]]})
+        confidence = best[_M["confidence"]]
+        reasons = [best[_M["note"]] or "only level figure with this wording"]
+        if best[_M["part"]] == "measures":
+            reasons.append("in the main-results part")
+        if others:
+            confidence = round(confidence - 0.2, 2)
+            reasons.append(f"other values for this indicator: {', '.join(others)}")
+        if len(rows) > len(eligible):
+            reasons.append(f"{len(rows) - len(eligible)} sub-scope or non-level mention(s) kept in mentions")
+        idx = by_indicator[ind_id][rows.index(best)]
+        mentions[idx] = mentions[idx][: _M["promoted"]] + (True,) + mentions[idx][_M["promoted"] + 1 :]
+        b = best
+        result.metrics.append(
+            (
+                b[_M["report_id"]], b[_M["source"]], b[_M["issuer"]], b[_M["region"]], b[_M["region_code"]],
+                b[_M["report_year"]], ind_id, ind.name_zh, b[_M["value"]], b[_M["unit"]], b[_M["unit_raw"]],
+                b[_M["approx"]], b[_M["qualifier"]], b[_M["kind"]], b[_M["raw"]], b[_M["sentence"]], b[_M["start"]],
+                b[_M["end"]], b[_M["mention_id"]], b[_M["section"]], confidence, "; ".join(reasons), len(rows),
+                " | ".join(sorted({r[_M["raw"]] for r in rows if r is not best})),
+            )
+        )
