@@ -176,7 +176,9 @@ def gov_page_html(report: str = XIHU_2023, charset: str = "utf-8") -> str:
     lines = []
     for paragraph in paragraphs:
         if "法律援助案件" in paragraph:
-            lines.append("      <p>" + paragraph.replace("法律援助案件", "法律援助\n        案件", 1) + "</p>")
+            lines.append(
+                "      <p>" + paragraph.replace("法律援助案件", "法律援助\n        案件", 1) + "</p>"
+            )
         else:
             lines.append(f'      <p style="text-indent:2em;">&nbsp;&nbsp;{paragraph}</p>')
     body = "\n".join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import types
 import warnings
 
 import matplotlib
@@ -95,3 +96,15 @@ def test_chart_helpers_render(restore_rc):
         assert _render_png(fig).startswith(b"\x89PNG")
     texts = [t.get_text() for t in change.axes[0].texts]
     assert texts[:2] == ["-22.9%", "+8.3%"]
+
+
+def test_figures_display_as_png_in_ipython(monkeypatch, restore_rc):
+    """A notebook shows a returned Figure as an image even before pyplot was touched."""
+    ipython = pytest.importorskip("IPython")
+    formatters = pytest.importorskip("IPython.core.formatters")
+    shell = types.SimpleNamespace(display_formatter=formatters.DisplayFormatter())
+    monkeypatch.setattr(ipython, "get_ipython", lambda: shell)
+    plotting.setup_matplotlib()
+    fig = plotting.bar_chart(pd.DataFrame({"区": ["鲤城区"], "件": [283]}), "区", "件", "法律援助案件")
+    data, _ = shell.display_formatter.format(fig)
+    assert data["image/png"].startswith(b"\x89PNG")

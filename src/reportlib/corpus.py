@@ -76,14 +76,18 @@ def iter_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path,
             yield path, "file does not exist"
 
 
-def _parse_one(path: Path) -> ParsedReport | tuple:
+def parse_one(path: Path) -> ParsedReport | tuple:
+    """Parse one file; a problem row instead of an exception when it cannot be read or parsed.
+
+    A pure function of the file: safe to map with processes, Dask or Spark, then :func:`assemble`.
+    """
     try:
         return parse_path(path)
     except InputError as exc:
         return (exc.path, "", "error", "read", exc.reason)
     except RecursionError:  # pragma: no cover - defensive: pathological input
         return (str(path), "", "error", "parse", "text too deeply nested to parse")
-    except Exception as exc:  # noqa: BLE001 - one bad input must never stop the batch
+    except Exception as exc:
         return (str(path), "", "error", "parse", f"internal error while parsing ({type(exc).__name__}: {exc}); please report it")
 
 
@@ -120,13 +124,13 @@ def _map(files: list[Path], jobs: int, progress: bool) -> list[ParsedReport | tu
     out: list[ParsedReport | tuple] = []
     if jobs == 1 or len(files) < 2 * jobs:
         for f in files:
-            out.append(_parse_one(f))
+            out.append(parse_one(f))
             if bar:
                 bar.update()
     else:
         chunk = max(1, min(64, len(files) // (jobs * 8) or 1))
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for item in pool.map(_parse_one, files, chunksize=chunk):
+            for item in pool.map(parse_one, files, chunksize=chunk):
                 out.append(item)
                 if bar:
                     bar.update()
@@ -193,7 +197,7 @@ def _frame(rows: list[tuple], columns: tuple[str, ...]) -> pd.DataFrame:
     for col in columns:
         if col == "report_year":
             frame[col] = frame[col].astype("Int64")
-        elif col == "level" and "section_id" in columns or col in _INT_COLUMNS - {"level"}:
+        elif (col == "level" and "section_id" in columns) or col in _INT_COLUMNS - {"level"}:
             frame[col] = frame[col].astype("int64")
         elif col in _FLOAT_COLUMNS:
             frame[col] = frame[col].astype("float64")

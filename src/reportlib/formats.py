@@ -13,12 +13,15 @@ reason a person can act on; no other exception escapes :func:`extract` or :func:
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
 import functools
 import io
+import logging
 import re
 import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -544,9 +547,12 @@ def _declared_codec(data: bytes) -> str | None:
 
 
 _DROP_TAGS = (
-    "script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "button",
+    "script", "style", "noscript", "nav", "header", "footer", "iframe", "button",
     "select", "input", "textarea", "svg", "object", "embed", "template", "link", "meta", "head",
 )  # fmt: skip
+#: Shortest text, in characters, of an element that is article-like although marked as page
+#: furniture: ``<div id="printContent">``, or ASP.NET's ``<form>`` around the whole page.
+_ARTICLE_LIKE = 500
 _BLOCK_TAGS = frozenset(
     "p div section article main aside h1 h2 h3 h4 h5 h6 li ul ol dl dt dd tr table tbody thead "
     "tfoot blockquote pre center address figure figcaption hr caption title".split()
@@ -641,12 +647,11 @@ def _is_noise(tag: Tag) -> bool:
     if "hidden" in attrs or _HIDDEN_STYLE_RE.search(str(attrs.get("style", ""))):
         return True
     marks = " ".join([str(attrs.get("id", "")), *(attrs.get("class") or [])])
-    if not _NOISE_RE.search(marks):
+    if tag.name != "form" and not _NOISE_RE.search(marks):
         return False
-    # An article container may carry "print" in its id (printContent): keep long, link-poor text.
     text = tag.get_text(" ", strip=True)
     links = sum(len(a.get_text(strip=True)) for a in tag.find_all("a"))
-    return not (len(text) > 200 and links < 0.3 * len(text))
+    return not (len(text) >= _ARTICLE_LIKE and links < 0.3 * len(text))
 
 
 def _main_container(soup: BeautifulSoup) -> Tag | None:
@@ -823,14 +828,28 @@ def _extract_docx(data: bytes, name: str) -> Extracted:
 _PDF_GARBAGE_RE = re.compile(r"[\ue000-\uf8ff\x00-\x08\x0e-\x1f\ufffd]")
 
 
+@contextlib.contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """Silence pypdf's warnings about damaged files while reading one: the reason of a refusal
+    is reported once, as an InputError, not as log lines on stderr."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
 def _extract_pdf(data: bytes, name: str) -> Extracted:
     """The text layer of a PDF, page texts joined by a newline."""
     try:
         from pypdf import PdfReader
         from pypdf.errors import DependencyError
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with _quiet_pypdf():
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
                 try:
@@ -903,8 +922,11 @@ def extract(data: bytes, name: str = "") -> Extracted:
         raise _binary_error(name, data)
     if not data.strip(b" \t\r\n\x0b\x0c"):
         raise InputError(name, "file holds only whitespace")
+    # A page's <meta charset> settles a legacy encoding; valid UTF-8 and BOMs still come first.
     declared = _declared_codec(data) if b"<" in data[:4096] else None
-    text = _strict(data, declared) if declared and not data.startswith(_BOMS_ALL) else None
+    text = None
+    if declared and declared != "utf-8" and not data.startswith(_BOMS_ALL) and _strict(data, "utf-8") is None:
+        text = _strict(data, declared)
     if declared and text is not None and _control_share(text) <= _MAX_CONTROL_SHARE:
         encoding = declared
     else:

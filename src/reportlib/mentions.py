@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from reportlib.normalize import View, split_sentences
-from reportlib.numbers import _CN_NUM_CHARS, UNITS, Quantity, cn_to_int, quantity_from_match
+from reportlib.numbers import _CN_NUM_CHARS, HEDGE_PREFIXES, UNITS, Quantity, cn_to_int, quantity_from_match
 
 _units_alt = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-_hedge_pre = "将近|接近|超过|不少于|不低于|不下|大约|约|近|超|逾"
+_HEDGE_PRE = {h: len(h) for h in HEDGE_PREFIXES}
 
-#: The scanner: numbers with optional hedges, multiplier and unit. Chinese numerals are only
-#: taken when a unit follows (三百件), so that 一是 or 统一 never reach Python code.
+#: The scanner: numbers with optional infix hedges, multiplier and unit. It starts with a digit so
+#: that the regex engine can skip ahead fast; a hedge before the number (约, 超过 …) is looked up
+#: in Python. Chinese numerals are only taken when a unit follows (三百件), so that 一是 or 统一
+#: never reach Python code.
 SCAN_RE = re.compile(
     rf"""
-    (?P<pre>{_hedge_pre})?                                     # 约 近 超过 …
     (?:
         (?P<num>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)       # 3454 · 1,234 · 502.4
       | (?P<cn>[零〇○一二两三四五六七八九十][{_CN_NUM_CHARS}]{{0,11}})
@@ -81,11 +82,11 @@ def scan(view: View) -> Scan:
     for match in SCAN_RE.finditer(text):
         if skip_reason(text, match) is not None:
             continue
+        vstart = match.start()
         try:
-            quantity = quantity_from_match(match)
+            quantity = quantity_from_match(match, _hedge_before(text, vstart))
         except ValueError:
             continue
-        vstart = match.start("num") if match.group("num") is not None else match.start("cn")
         vend = vstart + len(quantity.raw)
         start, end = view.span_to_original(vstart, vend)
         clause_start = _clause_start(text, vstart)
@@ -104,6 +105,14 @@ def scan(view: View) -> Scan:
             )
         )
     return Scan(view=view, mentions=found, sentences=sentences)
+
+
+def _hedge_before(text: str, pos: int) -> str:
+    for size in (3, 2, 1):
+        word = text[pos - size : pos] if pos >= size else ""
+        if word in _HEDGE_PRE:
+            return word
+    return ""
 
 
 def _clause_start(text: str, pos: int, limit: int = 80) -> int:
@@ -165,9 +174,9 @@ def skip_reason(text: str, match: re.Match[str]) -> str | None:
     after2 = text[e : e + 2]
     if num is not None:
         digits = num.replace(",", "")
-        if before.isascii() and before.isalpha() or after.isascii() and after.isalpha():
+        if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha()):
             return "date, time or code"
-        if before in "-/:~" and s > 1 and text[s - 2].isdigit() or after in "-/:~" and text[e + 1 : e + 2].isdigit():
+        if (before in "-/:~" and s > 1 and text[s - 2].isdigit()) or (after in "-/:~" and text[e + 1 : e + 2].isdigit()):
             return "date, time or code"
         if before == "\n" and after in ".、":
             return "heading number"
@@ -177,7 +186,7 @@ def skip_reason(text: str, match: re.Match[str]) -> str | None:
                 return "year"
         if after == "月" or after2 == " 月":
             return "date"
-        if unit == "日" and before in "月 " or text[e : e + 1] == "日" and "月" in text[max(s - 3, 0) : s]:
+        if (unit == "日" and before in "月 ") or (text[e : e + 1] == "日" and "月" in text[max(s - 3, 0) : s]):
             return "date"
         if after == "号" or after2 == " 号":
             return "document or serial number"

@@ -173,8 +173,8 @@ def parse_quantity(text: str) -> Quantity:
     return quantity_from_match(match)
 
 
-def quantity_from_match(match: re.Match[str]) -> Quantity:
-    """Build a :class:`Quantity` from a :data:`QUANTITY_RE` match."""
+def quantity_from_match(match: re.Match[str], pre: str = "") -> Quantity:
+    """Build a :class:`Quantity` from a :data:`QUANTITY_RE` match (``pre``: a hedge found before it)."""
     num = match.group("num")
     if num is not None:
         value = arabic_to_decimal(num)
@@ -194,7 +194,9 @@ def quantity_from_match(match: re.Match[str]) -> Quantity:
     else:
         shown_unit = (mult or "") + unit_raw
     canonical, family = UNITS.get(unit_raw, ("", "none"))
-    hedges = [h for h in (match.group("pre"), match.group("mid1"), match.group("mid2"), match.group("post")) if h]
+    if "pre" in match.re.groupindex:
+        pre = match.group("pre") or ""
+    hedges = [h for h in (pre, match.group("mid1"), match.group("mid2"), match.group("post")) if h]
     start, end = core_span(match)
     return Quantity(
         value=value,

@@ -19,7 +19,8 @@ from reportlib.metadata import Metadata, extract_metadata
 from reportlib.normalize import TERMINATORS, View, build_view
 from reportlib.sections import Heading, find_headings, part_at
 
-MAX_BYTES = 200 * 1024 * 1024
+#: A report is tens of kilobytes; anything this large is not one report (and would not fit the frames).
+MAX_BYTES = 20 * 1024 * 1024
 
 REPORT_COLUMNS = (
     "report_id", "source", "sha256", "title", "issuer", "issuer_kind", "province", "city", "county",
@@ -170,7 +171,7 @@ def parse_text(
         "n_chars": len(text),
         "format": fmt,
         "encoding": encoding,
-        "traditional": simplified != text.translate({}) and _is_trad(text),
+        "traditional": _is_trad(text),
         "text_hash": hashlib.sha256(re.sub(r"\s+", "", simplified).encode("utf-8")).hexdigest()[:16],
         "n_sections": len(result.sections),
         "n_mentions": len(result.mentions),
@@ -183,7 +184,7 @@ def parse_text(
 
 
 def _is_trad(text: str) -> bool:
-    from reportlib.normalize import is_traditional
+    from reportlib.formats import is_traditional
 
     return is_traditional(text)
 
@@ -217,6 +218,7 @@ def _mention_rows(
 ) -> None:
     view = sc.view
     text = view.text
+    any_near, any_after = _prefilters(taxonomy)
     region_name = meta.region.name if meta.region else ""
     level = meta.region.level if meta.region else ""
     heading_starts = [h.vstart for h in headings]
@@ -234,7 +236,9 @@ def _mention_rows(
         heading = _deepest(headings, heading_starts, m.vstart)
         part = part_at(headings, m.vstart)
         matches = []
-        if m.kind in ("level", "share"):
+        if m.kind in ("level", "share") and q.unit in taxonomy.by_unit and (
+            any_near.search(text, window_start, m.vstart) or any_after.match(text, m.vend)
+        ):
             matches = match_indicators(taxonomy, text, sent, window_start, m.vstart, m.vend, q.unit, region_name, level)
         sentence_text = text[sent[0] : sent[1]]
         s_start, s_end = view.span_to_original(*sent)
@@ -253,6 +257,20 @@ def _mention_rows(
             confidence, note = _mention_confidence(match.scope, match.scope_word, kind, part)
             rows.append(_mention(common, ind.id, to_float(q.value), base, m, sentence_text, rid, n, heading, section_ids,
                                  part, match.scope, match.scope_word, confidence, note, s_start, s_end, kind))
+
+
+_PREFILTERS: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def _prefilters(taxonomy: Taxonomy) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Cheap tests that a number could belong to some indicator: any keyword before it, any
+    ``after`` wording behind it. Most numbers fail both and skip the per-indicator matching."""
+    key = id(taxonomy)
+    if key not in _PREFILTERS:
+        afters = [i.after.pattern.removeprefix("^") for i in taxonomy.indicators if i.after is not None]
+        any_after = re.compile("|".join(f"(?:{a})" for a in afters) if afters else "(?!)")
+        _PREFILTERS[key] = (taxonomy.any_near, any_after)
+    return _PREFILTERS[key]
 
 
 def _mention(common, indicator, value, base, m, sentence_text, rid, n, heading, section_ids, part, scope, scope_word,
@@ -299,6 +317,13 @@ def _mention_confidence(scope: str, word: str, kind: str, part: str) -> tuple[fl
 _M = {name: i for i, name in enumerate(MENTION_COLUMNS)}
 
 
+def _score(row: tuple, rate: bool) -> tuple:
+    """Best evidence first: confidence, then the main-results part, then the larger total
+    (a whole is at least any of its parts) — or, for rates, the earlier statement."""
+    size = -row[_M["start"]] if rate else row[_M["value"]]
+    return (row[_M["confidence"]], row[_M["part"]] in ("measures", ""), size)
+
+
 def _select_metrics(result: ParsedReport, taxonomy: Taxonomy) -> None:
     """One primary row per indicator: the whole-jurisdiction level figure, best evidence first."""
     by_indicator: dict[str, list[int]] = {}
@@ -314,11 +339,7 @@ def _select_metrics(result: ParsedReport, taxonomy: Taxonomy) -> None:
         if not eligible:
             continue
 
-        def score(r: tuple) -> tuple:
-            size = r[_M["value"]] if ind.kind != "rate" else -r[_M["start"]]
-            return (r[_M["confidence"]], r[_M["part"]] in ("measures", ""), size)
-
-        best = max(eligible, key=score)
+        best = max(eligible, key=lambda r, rate=ind.kind == "rate": _score(r, rate))
         others = sorted({r[_M["raw"]] for r in eligible if r[_M["value"]] != best[_M["value"]]})
         confidence = best[_M["confidence"]]
         reasons = [best[_M["note"]] or "only level figure with this wording"]
@@ -330,7 +351,7 @@ def _select_metrics(result: ParsedReport, taxonomy: Taxonomy) -> None:
         if len(rows) > len(eligible):
             reasons.append(f"{len(rows) - len(eligible)} sub-scope or non-level mention(s) kept in mentions")
         idx = by_indicator[ind_id][rows.index(best)]
-        mentions[idx] = mentions[idx][: _M["promoted"]] + (True,) + mentions[idx][_M["promoted"] + 1 :]
+        mentions[idx] = (*mentions[idx][: _M["promoted"]], True, *mentions[idx][_M["promoted"] + 1 :])
         b = best
         result.metrics.append(
             (

@@ -7,7 +7,9 @@ afterwards 法律援助案件 renders as text instead of empty boxes and missing
 from __future__ import annotations
 
 import importlib.resources
+import io
 import math
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -66,7 +68,8 @@ def setup_matplotlib() -> str:
     """Register the CJK font with matplotlib and make it the first sans-serif family.
 
     Idempotent: the font is added once per process; the rcParams are (re)applied on every call,
-    so a notebook that reset its style can simply call it again. Returns the family name.
+    so a notebook that reset its style can simply call it again. Inside Jupyter it also makes a
+    returned Figure display as a PNG. Returns the family name.
     """
     path = cjk_font_path()
     if not any(Path(entry.fname) == path for entry in font_manager.fontManager.ttflist):
@@ -77,7 +80,31 @@ def setup_matplotlib() -> str:
     # DejaVu Sans stays as a per-glyph fallback for symbols the CJK font lacks.
     matplotlib.rcParams["font.sans-serif"] = [name, *others]
     matplotlib.rcParams["axes.unicode_minus"] = False
+    _show_figures_in_notebooks()
     return name
+
+
+def _figure_png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight", facecolor="white")
+    return buffer.getvalue()
+
+
+def _show_figures_in_notebooks() -> None:
+    """Inside IPython/Jupyter, let a returned Figure display as a PNG (once), pyplot or not.
+
+    The inline backend only registers its formatter after pyplot has been used, so a notebook
+    whose first chart comes from :func:`bar_chart` would otherwise show ``<Figure ...>``.
+    """
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return
+    png = shell.display_formatter.formatters["image/png"]
+    try:
+        png.lookup_by_type(Figure)
+    except KeyError:
+        png.for_type(Figure, _figure_png)
 
 
 def format_number(value: float, signed: bool = False) -> str:
@@ -141,6 +168,7 @@ def bar_chart(
     tick_setter(list(positions), categories)
     if horizontal:
         ax.invert_yaxis()  # first row on top, as in the table
+        ax.margins(x=0.12)
     elif max((len(c) for c in categories), default=0) > 4:
         ax.tick_params(axis="x", labelrotation=30)
     if len(columns) > 1:
@@ -177,6 +205,7 @@ def change_chart(
     ax.set_yticks(range(len(categories)), categories)
     ax.invert_yaxis()
     ax.axvline(0, color="#424242", linewidth=0.8)
+    ax.margins(x=0.15)  # room for the value labels at both ends
     ax.set_title(title)
     ax.set_xlabel(xlabel if xlabel is not None else change)
     ax.spines[["top", "right"]].set_visible(False)

@@ -8,14 +8,17 @@ from dataclasses import dataclass
 #: Heading markers by rank (lower rank = higher in the tree).
 HEADING_RE = re.compile(
     r"""
-    (?:^|(?<=\n))(?P<part>第[一二三四五六七八九十]{1,3}部分)       # 第一部分
-  | (?:^|(?<=\n))(?P<cn>[一二三四五六七八九十]{1,3})[、.]              # 一、
-  | (?:^|(?<=\n))\((?P<paren>[一二三四五六七八九十]{1,3})\)         # (一)   (full-width normalised)
-  | (?:^|(?<=\n))(?P<num>\d{1,2})[.、](?![\d%])                    # 1.  1、
-  | (?:^|(?<=[\n。;；:：，,]))(?P<shi>[一二三四五六七八九十]{1,2}是)(?=[^，,。;]{2})  # 一是
+    (?P<part>第[一二三四五六七八九十]{1,3}部分)                  # 第一部分
+  | (?P<cn>[一二三四五六七八九十]{1,3})[、.]                   # 一、
+  | \((?P<paren>[一二三四五六七八九十]{1,3})\)                 # (一)   (full-width normalised)
+  | (?P<num>\d{1,2})[.、](?![\d%])                           # 1.  1、
+  | (?P<shi>[一二三四五六七八九十]{1,2}是)(?=[^，,。;]{2})        # 一是 (also inside a paragraph)
     """,
     re.VERBOSE,
 )
+#: What may stand before a marker: line markers at a line start, 一是 also after a clause.
+_LINE_START = "\n"
+_SHI_BEFORE = "\n。;；:：，,"
 RANKS = {"part": 0, "cn": 1, "paren": 2, "num": 3, "shi": 4}
 
 #: Required parts of the genre (reporting-rules.md) recognised from heading wording.
@@ -54,6 +57,9 @@ def find_headings(text: str) -> list[Heading]:
     stack: list[Heading] = []
     for match in HEADING_RE.finditer(text):
         kind = match.lastgroup or "cn"
+        at = match.start()
+        if at and text[at - 1] not in (_SHI_BEFORE if kind == "shi" else _LINE_START):
+            continue
         rank = RANKS[kind]
         marker_end = match.end()
         marker = text[match.start() : marker_end]
@@ -77,11 +83,11 @@ def find_headings(text: str) -> list[Heading]:
         )
         found.append(item)
         stack.append(item)
-    for i, item in enumerate(found):  # a section ends where the next of the same or higher rank starts
-        for later in found[i + 1 :]:
-            if later.rank <= item.rank:
-                item.vend = later.vstart
-                break
+    open_items: list[Heading] = []  # a section ends where the next of the same or higher rank starts
+    for item in found:
+        while open_items and open_items[-1].rank >= item.rank:
+            open_items.pop().vend = item.vstart
+        open_items.append(item)
     return found
 
 
