@@ -50,7 +50,7 @@ BOILERPLATE_LINE_RE = re.compile(
       \d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:[ \t]+\d{1,2}:\d{2}(?::\d{2})?)?          # … only, not what follows it
     | ^[ \t]*[-—–]\s*\d{1,3}\s*[-—–][ \t]*$          # PDF page numbers: — 3 —
     | ^[ \t]*第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?[ \t]*$
-    | ^[ \t]*\d{1,3}[ \t]*$                          # a page number alone on its line
+    | ^[ \t]*\d{1,3}[ \t]*$(?!\n[ \t\n]*[件人万亿元%个次场份条项名家余多])   # a page number alone on its line
     | ^.{0,40}\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发[ \t]*$
     """,
     re.VERBOSE | re.MULTILINE,
