@@ -123,6 +123,11 @@ def test_a_few_damaged_bytes_are_tolerated() -> None:
     assert text.count("\ufffd") == 1
 
 
+def test_a_stray_nul_does_not_make_a_report_binary() -> None:
+    data = XIHU_2023.encode() + b"\x00"
+    assert decode_text(data) == (XIHU_2023 + "\x00", "utf-8")
+
+
 def test_plain_utf8_is_fast() -> None:
     data = (XIHU_2023 * 20)[:10_000].encode()
     best = min(_timed(lambda: extract(data, "a.txt")) for _ in range(20))
@@ -457,13 +462,37 @@ def test_decode_text_raises_nothing_but_input_error(data: bytes) -> None:
         assert codecs.lookup(codec)
 
 
-TEXT = st.text(
+ANY_TEXT = st.text(
     st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\ufeff\ufffd"), max_size=300
+)
+#: What reports are written in: ASCII, Chinese characters, Chinese punctuation, line breaks.
+REPORT_TEXT = st.text(
+    st.one_of(
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+        st.sampled_from("，。、：；“”（）《》〔〕\r\n\t\u3000"),
+    ),
+    max_size=300,
 )
 
 
-@settings(max_examples=150, deadline=None)
-@given(TEXT, st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
-def test_any_unicode_text_round_trips(text: str, codec: str) -> None:
+@settings(max_examples=100, deadline=None)
+@given(ANY_TEXT, st.sampled_from(["utf-8", "utf-8-sig"]))
+def test_any_unicode_text_round_trips_through_utf8(text: str, codec: str) -> None:
     decoded, _found = decode_text(text.encode(codec))
+    assert decoded == text
+
+
+WITH_BOM = {  # Python's utf-16/utf-32 codecs write a BOM themselves
+    "utf-16": lambda text: text.encode("utf-16"),
+    "utf-32": lambda text: text.encode("utf-32"),
+    "utf-16-le": lambda text: codecs.BOM_UTF16_LE + text.encode("utf-16-le"),
+    "utf-16-be": lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
+}
+
+
+@settings(max_examples=100, deadline=None)
+@given(REPORT_TEXT, st.sampled_from(sorted(WITH_BOM)))
+def test_report_text_round_trips_behind_a_byte_order_mark(text: str, codec: str) -> None:
+    decoded, _found = decode_text(WITH_BOM[codec](text))
     assert decoded == text

@@ -24,6 +24,9 @@ from reportlib.parse import (
 
 #: File endings read from directories; files named explicitly are read whatever their ending.
 SUFFIXES = (".txt", ".text", ".html", ".htm", ".shtml", ".docx", ".pdf")
+#: Document formats users download but reportlib cannot read: read anyway, so that the problem
+#: row says what to do (save as .docx, export as PDF …) instead of only "not read".
+DIAGNOSED = (".doc", ".wps", ".rtf", ".odt", ".ofd", ".xls", ".xlsx")
 
 
 @dataclass
@@ -56,24 +59,30 @@ class Corpus:
         )
 
 
-def iter_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str | None]]:
-    """Files to read, in a stable order: ``(path, None)`` or ``(path, reason)`` when a named path is unusable."""
+def iter_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str | None, str]]:
+    """Files to read, in a stable order, as ``(path, reason, severity)``: ``reason`` is None for a
+    file to parse, else why it is not parsed (an ``error`` for a named path that is unusable, a
+    ``warning`` for a file of another type found in a directory)."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             try:
-                found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+                files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
             except PermissionError:
-                yield path, "permission denied: the directory cannot be listed"
+                yield path, "permission denied: the directory cannot be listed", "error"
                 continue
+            found = [p for p in files if p.suffix.lower() in SUFFIXES]
             if not found:
-                yield path, f"directory holds no reports ({', '.join(SUFFIXES)})"
-            for p in found:
-                yield p, None
+                yield path, f"directory holds no reports ({', '.join(SUFFIXES)})", "error"
+            for p in files:
+                if p.suffix.lower() in SUFFIXES + DIAGNOSED:
+                    yield p, None, ""
+                else:
+                    yield p, f"not read: {p.suffix or 'no extension'} is not a report format ({', '.join(SUFFIXES)})", "warning"
         elif path.exists() or path.is_symlink():
-            yield path, None
+            yield path, None, ""
         else:
-            yield path, "file does not exist"
+            yield path, "file does not exist", "error"
 
 
 def parse_one(path: Path) -> ParsedReport | tuple:
@@ -107,8 +116,8 @@ def read_reports(
     if isinstance(paths_or_dir, (str, os.PathLike)):
         paths_or_dir = [paths_or_dir]
     inputs = list(iter_inputs(paths_or_dir))
-    problems: list[tuple] = [(str(p), "", "error", "read", reason) for p, reason in inputs if reason]
-    files = [p for p, reason in inputs if not reason]
+    problems: list[tuple] = [(str(p), "", severity, "read", reason) for p, reason, severity in inputs if reason]
+    files = [p for p, reason, _ in inputs if not reason]
     results = _map(files, jobs, progress)
     return assemble(results, problems, validate=validate)
 

@@ -49,7 +49,8 @@ class Extracted:
     ``big5``, ``utf-16-le`` …); it is empty for DOCX and PDF. ``format`` is one of ``txt``,
     ``html``, ``docx``, ``pdf``. ``meta`` holds what the file states about itself, with ISO dates:
     ``title``, ``published_date``, ``issued_date``, ``source``, ``publisher``, ``doc_number``,
-    ``index_no``, ``created``, ``pages``, ``script`` (``simplified``/``traditional``) — only
+    ``index_no``, ``created``, ``pages``, ``script`` (``simplified``/``traditional``), and for
+    HTML ``page_title``, ``site``, ``column``, ``keywords``, ``description``, ``author`` — only
     the keys the file gives. ``page_starts`` holds the offset in ``text`` where each PDF page begins.
     """
 
@@ -188,8 +189,9 @@ def _is_cjk(char: str) -> bool:
 
 
 def _common_share(text: str) -> tuple[float, int]:
-    """Share of CJK characters that are frequent ones, and how many CJK characters there are."""
-    cjk = [c for c in text if _is_cjk(c)]
+    """Share of CJK characters that are frequent ones, and how many CJK characters there are
+    (in the first 20,000 characters)."""
+    cjk = [c for c in text[:20_000] if _is_cjk(c)]
     if not cjk:
         return 0.0, 0
     common = _common_chars()
@@ -203,6 +205,13 @@ def _control_share(text: str) -> float:
     return len(_CONTROL.findall(text)) / len(text)
 
 
+def _texty(text: str) -> bool:
+    """True when ``text`` holds few controls and few characters of scripts reports never use."""
+    if _control_share(text) > _MAX_CONTROL_SHARE:
+        return False
+    return len(_UNTEXTY.findall(text)) <= 0.05 * len(text)
+
+
 def _plausible(text: str) -> bool:
     """True when a guessed decoding reads as Chinese or ASCII text.
 
@@ -210,11 +219,7 @@ def _plausible(text: str) -> bool:
     uses, and rare Chinese characters; a report in the right encoding has a third or more of its
     Chinese characters among the most frequent ones.
     """
-    if not text:
-        return True
-    if _control_share(text) > _MAX_CONTROL_SHARE:
-        return False
-    if len(_UNTEXTY.findall(text)) > 0.05 * len(text):
+    if not _texty(text):
         return False
     share, n_cjk = _common_share(text)
     return n_cjk < 20 or share >= 0.15
@@ -264,15 +269,9 @@ def _decode_legacy(data: bytes, name: str) -> tuple[str, str]:
             return text, codec
     # No encoding decodes every byte: tolerate a few damaged bytes (a truncated file, a stray
     # byte), never more.
-    best: tuple[int, str, str] | None = None
-    for codec in ("utf-8", _GB, "cp950"):
-        text = data.decode(codec, errors="replace")
-        replaced = text.count("\ufffd")
-        if best is None or replaced < best[0]:
-            best = (replaced, codec, text)
-    assert best is not None
-    replaced, codec, text = best
-    if replaced <= _MAX_REPLACED_SHARE * len(text) and _plausible(text.replace("\ufffd", "")):
+    decoded = [(data.decode(codec, errors="replace"), codec) for codec in ("utf-8", _GB, "cp950")]
+    text, codec = min(decoded, key=lambda pair: pair[0].count("\ufffd"))
+    if text.count("\ufffd") <= _MAX_REPLACED_SHARE * len(text) and _plausible(text.replace("\ufffd", "")):
         return text, codec
     raise _binary_error(name, data)
 
@@ -318,9 +317,13 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            text = _strict(data[len(bom) :], codec)
-            if text is not None and _control_share(text) <= _MAX_CONTROL_SHARE:
-                return text, "utf-8-sig" if bom == codecs.BOM_UTF8 else codec
+            # A damaged byte or two become U+FFFD; more, and the BOM was no BOM.
+            # UTF-16/32 decode almost any bytes: their text must also read as text.
+            text = data[len(bom) :].decode(codec, errors="replace")
+            if bom == codecs.BOM_UTF8 and _control_share(text) <= _MAX_CONTROL_SHARE:
+                return text, "utf-8-sig"
+            if bom != codecs.BOM_UTF8 and _texty(text):
+                return text, codec
             if codec.startswith("utf-32"):
                 continue  # FF FE 00 00 may be a UTF-16 BOM followed by U+0000
             raise InputError(
@@ -331,7 +334,7 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
         text = _strict(data, codec) if codec else None
         if codec and text is not None and _plausible(text):
             return text, codec
-        raise _binary_error(name, data)
+        # Otherwise a stray NUL counts with the other control characters below.
     text = _strict(data, "utf-8")
     if text is not None:
         # Counted on the bytes, which is faster: C0 controls, and U+FFFD as EF BF BD.
@@ -691,7 +694,7 @@ _TITLE_SUFFIX_RE = re.compile(
 
 
 def _tag_meta(soup: BeautifulSoup) -> dict[str, str]:
-    """Metadata from <title>, <meta name=…> and the first <h1>."""
+    """Metadata from <title>, <meta name=…> and the headings."""
     meta: dict[str, str] = {}
     for tag in soup.find_all("meta"):
         key = _META_NAMES.get(str(tag.get("name") or tag.get("property") or "").strip().lower())
@@ -722,8 +725,9 @@ def html_to_text(html: str) -> tuple[str, dict[str, str]]:
     """The article text of an HTML page, one block per line, and the page's metadata.
 
     Scripts, styles, navigation, share/print widgets and similar page furniture are dropped;
-    the article container is preferred when the page marks one. The title is the first line.
-    Metadata comes from <meta> tags first, then from visible header lines (发布时间, 来源 …).
+    the article container is preferred when the page marks one, and the title is put before it
+    when the article does not begin with it. Metadata comes from <meta> tags first, then from
+    visible header lines (发布时间, 来源 …): see :class:`Extracted` for the keys.
 
     >>> text, meta = html_to_text(
     ...     '<html><head><meta name="PubDate" content="2024-02-28 11:45"><script>var a;</script>'
