@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import SEEDS
 
 sys.path.insert(0, str(Path(__file__).parent))
-import fixtures  # noqa: E402  (the generator of hostile inputs)
+import fixtures  # the generator of hostile inputs
 
 
 @pytest.fixture(scope="module")
