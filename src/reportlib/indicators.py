@@ -16,7 +16,8 @@ FILL = r"(?:共计|总计|累计|合计|共|计|分别为|分别|达到|达|为|
 #: Whole-jurisdiction and sub-unit wording, nearest to the number wins.
 SCOPE_RE = re.compile(
     r"""
-    (?P<whole>全(?P<wsuf>[省市区县旗州])|我(?P<wsuf2>[省市区县旗])|本(?P<wsuf3>[省市区县])(?!级)|各级)
+    (?P<whole>(?:全(?P<wsuf>[省市区县旗州])|我(?P<wsuf2>[省市区县旗])|本(?P<wsuf3>[省市区县])(?!级))(?:各级|各类)?  # 全市各级: one phrase
+      |各级)
   | (?P<sub>司法所|调解室|工作室|街道|乡镇|(?<![乡全])镇(?!街|级)|社区(?!矫正|法律顾问全覆盖)|(?<![乡])村(?!民)|法庭
       |窗口|项目|工作站|服务站|驿站|试点|分中心|志愿者)
     """,
@@ -35,8 +36,9 @@ class Indicator:
     kind: str
     description: str
     units: frozenset[str]
-    near: re.Pattern[str] | None
+    near: re.Pattern[str] | None  # anchored: the wording, FILL words and a short gap, then the number
     after: re.Pattern[str] | None
+    wording: re.Pattern[str] | None  # the ``near`` wording alone, unanchored (for 分别 lists)
     context: tuple[re.Pattern[str], ...]
     exclude: re.Pattern[str] | None
     exclude_near: re.Pattern[str] | None
@@ -53,6 +55,8 @@ class Taxonomy:
 
     indicators: tuple[Indicator, ...]
     by_unit: dict[str, tuple[Indicator, ...]]
+    #: Pre-filter: a number whose left window does not match this cannot be claimed through
+    #: ``near`` (any indicator's wording, or a list separator: 分别为462件、333件).
     any_near: re.Pattern[str]
 
     def __getitem__(self, indicator_id: str) -> Indicator:
@@ -129,8 +133,9 @@ def _load(path: Path) -> Taxonomy:
             raise TaxonomyError(f"{where}: needs at least one 'near' or 'after' pattern")
         gap = int(spec.get("gap", 6))
         near = _compile(spec.get("near"), pieces, where, "(?:{})" + FILL + r"[^，,;；。\n\d]{0," + str(gap) + "}$")
-        if spec.get("near"):
-            near_bodies.append("|".join(f"(?:{_expand(p, pieces, where)})" for p in spec["near"]))
+        wording = _compile(spec.get("near"), pieces, where)
+        if wording is not None:
+            near_bodies.append(wording.pattern)
         items.append(
             Indicator(
                 id=ind_id,
@@ -140,6 +145,7 @@ def _load(path: Path) -> Taxonomy:
                 description=str(spec["description"]).strip(),
                 units=frozenset(str(u) for u in spec["units"]),
                 near=near,
+                wording=wording,
                 after=_compile(spec.get("after"), pieces, where, "^[ ]?(?:{})"),
                 context=tuple(_compile(c, pieces, where) for c in spec.get("context") or []),  # type: ignore[misc]
                 exclude=_compile(spec.get("exclude"), pieces, where),
@@ -155,7 +161,7 @@ def _load(path: Path) -> Taxonomy:
     for item in items:
         for unit in item.units:
             by_unit.setdefault(unit, []).append(item)
-    any_near = re.compile("(?:" + "|".join(near_bodies) + ")")
+    any_near = re.compile("|".join([*near_bodies, _LIST_CONTINUES]))
     return Taxonomy(
         indicators=tuple(items),
         by_unit={u: tuple(sorted(v, key=lambda i: -i.priority)) for u, v in by_unit.items()},
@@ -228,46 +234,90 @@ def match_indicators(
     region_name: str = "",
     level: str = "",
 ) -> list[Match]:
-    """Indicators that claim the number at ``[vstart, vend)`` of ``text``; best first."""
+    """Indicators that claim the number at ``[vstart, vend)`` of ``text``; best first.
+
+    ``window_start`` is where the number's left context starts (after the previous number of the
+    same sentence). A number claimed by two indicators keeps the higher ``priority``, then the
+    nearer wording; ``X和Y均N`` gives the number to both, ``X、Y分别为N、M`` pairs names and numbers.
+
+    >>> tax = load_taxonomy()
+    >>> t = "出庭应诉率、败诉率分别为100%和2.1%"
+    >>> [m.indicator.id for m in match_indicators(tax, t, (0, len(t)), 0, t.index("2.1"), len(t), "%")]
+    ['admin_litigation_loss_rate']
+    """
     candidates = taxonomy.by_unit.get(unit)
     if not candidates:
         return []
+    sentence_text = text[sentence[0] : sentence[1]]
+    before = text[sentence[0] : vstart]
+    listed = _respectively(candidates, text, sentence, vstart)
+    if listed is not None:
+        return [_scoped(ind, before, region_name, level, distance) for ind, distance in listed[:1]
+                if _allowed(ind, sentence_text, before, "")]
     left = text[window_start:vstart]
     right = text[vend : min(vend + 40, sentence[1])]
     if not taxonomy.any_near.search(left) and not any(c.after for c in candidates):
         return []
-    sentence_text = text[sentence[0] : sentence[1]]
-    before = text[sentence[0] : vstart]
+    clause = text[max(window_start, _clause_start(text, sentence[0], vstart)) : vstart]
     found: list[Match] = []
     for ind in candidates:
         distance = 0
         hit = ind.near.search(left) if ind.near else None
         if hit:
             distance = len(left) - hit.start()
-        elif not (ind.after and ind.after.search(right)):
+            near_text = ""
+        else:
+            after = ind.after.search(right) if ind.after else None
+            if after is None:
+                continue
+            distance, near_text = len(left) + 1, after.group(0)
+        if not _allowed(ind, sentence_text, before, clause + near_text):
             continue
-        if ind.context and not all(c.search(sentence_text) for c in ind.context):
-            continue
-        if ind.exclude and ind.exclude.search(before) or ind.exclude_near and ind.exclude_near.search(left):
-            continue
-        scope, word = scope_of(before, region_name, level)
-        if ind.subgroup:
-            sub = _last(ind.subgroup, before)
-            whole = _last(SCOPE_RE, before)
-            if sub and not (whole and whole.group("whole") and whole.start() > sub.start()):
-                scope, word = "subgroup", sub.group(0)
-        if scope in ("", "whole") and PARTIAL_RE.search(before):
-            scope, word = "partial", PARTIAL_RE.search(before).group(0)  # type: ignore[union-attr]
-        found.append(Match(indicator=ind, scope=scope, scope_word=word, distance=distance))
+        found.append(_scoped(ind, before, region_name, level, distance))
     if _SHARED_RE.search(left):  # 参考率和优秀率均超过99%: one value, several indicators
         found.extend(_shared(candidates, left, found, before, sentence_text, region_name, level))
         return found
     if len(found) > 1:
         top = max(m.indicator.priority for m in found)
-        found = [m for m in found if m.indicator.priority == top] or found
+        found = [m for m in found if m.indicator.priority == top]
         found.sort(key=lambda m: m.distance)
         found = found[:1]
     return found
+
+
+def _allowed(ind: Indicator, sentence_text: str, before: str, clause: str) -> bool:
+    """The indicator's ``context`` is in the sentence and none of its exclusions is."""
+    if ind.context and not all(c.search(sentence_text) for c in ind.context):
+        return False
+    if ind.exclude and ind.exclude.search(before):
+        return False
+    return not (ind.exclude_near and ind.exclude_near.search(clause))
+
+
+def _scoped(ind: Indicator, before: str, region_name: str, level: str, distance: int) -> Match:
+    """A :class:`Match` with the scope the wording before the number gives it."""
+    scope, word = scope_of(before, region_name, level)
+    if ind.subgroup:
+        sub = _last(ind.subgroup, before)
+        whole = _last(SCOPE_RE, before)
+        if sub and not (whole and whole.group("whole") and whole.start() > sub.start()):
+            scope, word = "subgroup", sub.group(0)
+    if scope in ("", "whole"):
+        partial = PARTIAL_RE.search(before)
+        if partial:
+            scope, word = "partial", partial.group(0)
+    return Match(indicator=ind, scope=scope, scope_word=word, distance=distance)
+
+
+_CLAUSE_BREAKS = "，,;；:：。\n"
+
+
+def _clause_start(text: str, lo: int, pos: int) -> int:
+    """Where the clause holding ``pos`` starts (after the last ，；： before it, not before ``lo``)."""
+    for i in range(pos - 1, lo - 1, -1):
+        if text[i] in _CLAUSE_BREAKS:
+            return i + 1
+    return lo
 
 
 _SHARED_RE = re.compile(r"(?:均|都|皆)(?:达到|达|为|超过|超|在|是)?$")
@@ -283,9 +333,92 @@ def _shared(candidates, left: str, found: list[Match], before: str, sentence_tex
         for ind in candidates:
             if ind.id in have or not ind.near or not ind.near.search(head):
                 continue
-            if ind.context and not all(c.search(sentence_text) for c in ind.context):
+            if not _allowed(ind, sentence_text, before, ""):
                 continue
-            scope, word = scope_of(before, region_name, level)
-            extra.append(Match(indicator=ind, scope=scope, scope_word=word, distance=len(left) - cut.start()))
+            extra.append(_scoped(ind, before, region_name, level, len(left) - cut.start()))
             have.add(ind.id)
     return extra
+
+
+# --------------------------------------------------------------------------- 分别 lists
+
+#: One number of a list after 分别, with its hedges and unit: 462件 · 约1.2万元 · 100%.
+_LIST_ITEM = r"(?:约|近|超过|超|逾)?\d[\d,]*(?:\.\d+)?[ ]?(?:余|多)?(?:万|亿)?(?:[^\d、和及与，,;；。\s]{0,3}?)"
+_LIST_SEP = r"[ ]?(?:、|和|及|与|以及|,)[ ]?"
+_RESPECTIVELY_RE = re.compile(r"分别(?:为|是|达到|达|有|在|占)?[ ]?")
+_LIST_RE = re.compile(rf"(?:{_LIST_ITEM}{_LIST_SEP})*{_LIST_ITEM}")
+_NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_NAME_SEP_RE = re.compile(r"、|以及")
+_NAME_CONJ_RE = re.compile(r"[和及与]")
+#: Added to the pre-filter: a number right after a list separator may be the k-th of a 分别 list.
+_LIST_CONTINUES = r"(?:、|和|及|与|以及)[ ]?(?:约|近|超过|超|逾)?$"
+
+
+def _respectively(candidates, text: str, sentence: tuple[int, int], vstart: int) -> list[tuple[Indicator, int]] | None:
+    """For the k-th number of ``A、B、C分别为x、y、z``, the indicator named k-th; None when the
+    number is not in such a list, [] when it is but its name belongs to no candidate.
+
+    >>> tax = load_taxonomy()
+    >>> t = "全年受理、审结行政复议案件分别为462件、333件"
+    >>> [ind.id for ind, _ in _respectively(tax.by_unit["件"], t, (0, len(t)), t.index("333"))]
+    ['admin_reconsideration_closed']
+    """
+    lo = sentence[0]
+    head = text[max(lo, vstart - 120) : vstart]
+    hit = None
+    for found in _RESPECTIVELY_RE.finditer(head):
+        hit = found
+    if hit is None:
+        return None
+    list_start = vstart - len(head) + hit.end()
+    numbers = _LIST_RE.match(text, list_start)
+    if numbers is None or numbers.end() <= vstart:
+        return None
+    starts = [m.start() for m in _NUMBER_RE.finditer(text, list_start, numbers.end())]
+    if vstart not in starts:
+        return None
+    k, n = starts.index(vstart), len(starts)
+    names_end = vstart - len(head) + hit.start()
+    names_start = _clause_start(text, lo, names_end)
+    if not text[names_start:names_end].strip() and names_start > lo:  # 受理和审结的案件，分别为…
+        names_end = names_start - 1
+        names_start = _clause_start(text, lo, names_end)
+    names_text = text[names_start:names_end]
+    names = _names(names_text, n)
+    if n < 2 or len(names) < n:
+        return None
+    names = names[-n:]
+    name = names[k]
+    # the name alone (受理), or with the noun the list shares at its end (受理 + 行政复议案件)
+    for probe in (name, name + names[-1]):
+        best: tuple[int, int, int, Indicator] | None = None
+        for ind in candidates:
+            found = ind.wording.search(probe) if ind.wording else None
+            if found is None or found.start() >= len(name):
+                continue
+            key = (found.start(), -ind.priority, -len(found.group(0)), ind)
+            if best is None or key[:3] < best[:3]:
+                best = key
+        if best is not None:
+            return [(best[3], vstart - names_end)]
+    return []
+
+
+def _names(text: str, n: int) -> list[str]:
+    """The names of a list: split at 、, then at 和/及/与 from the end until there are ``n``
+    (so that 调解和解 stays whole when 、 already separates the names).
+
+    >>> _names("全年行政复议纠错、调解和解结案", 2), _names("出庭应诉率和败诉率", 2)
+    (['全年行政复议纠错', '调解和解结案'], ['出庭应诉率', '败诉率'])
+    """
+    names = [s for s in _NAME_SEP_RE.split(text) if s.strip()]
+    while 0 < len(names) < n:
+        for i in range(len(names) - 1, -1, -1):
+            conj = [m.start() for m in _NAME_CONJ_RE.finditer(names[i]) if 0 < m.start() < len(names[i]) - 1]
+            if conj:
+                cut = conj[-1]
+                names[i : i + 1] = [names[i][:cut], names[i][cut + 1 :]]
+                break
+        else:
+            break
+    return names

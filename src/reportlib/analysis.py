@@ -1,0 +1,823 @@
+"""The analyses the notebooks show: year over year, cross-district, report profile, parse quality.
+
+Pure functions of the corpus frames (plus the population table); each returns tidy frames with
+English column names, and :data:`LABELS` gives the Chinese header for every column::
+
+    corpus = load_corpus()                               # data/processed, else parse seeds/
+    yoy = year_over_year(corpus.metrics, corpus.reports, region="鲤城区")
+    yoy.loc[yoy.indicator == "legal_aid_cases", "narrative"].item()
+    # '法律援助案件由367件降至283件，减少84件，下降22.9%。'
+
+Numbers keep full precision in the frames; rounding happens only in text (:func:`narrative`,
+:func:`format_value`) and in display formats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from reportlib import paths
+from reportlib.corpus import Corpus
+from reportlib.errors import ReportlibError
+from reportlib.indicators import load_taxonomy
+
+__all__ = [
+    "CROSS_COLUMNS",
+    "LABELS",
+    "PARTS",
+    "YOY_COLUMNS",
+    "addressee_check",
+    "cross_district",
+    "format_change",
+    "format_value",
+    "load_corpus",
+    "load_population",
+    "narrative",
+    "quality",
+    "report_label",
+    "report_profile",
+    "report_text",
+    "required_parts",
+    "resolve_region",
+    "timeliness",
+    "year_over_year",
+]
+
+# ---------------------------------------------------------------------------- labels
+
+#: Chinese header for every column the analyses produce (and the corpus columns they pass on).
+LABELS: dict[str, str] = {
+    "report_id": "报告编号",
+    "source": "来源文件",
+    "title": "标题",
+    "issuer": "发布机关",
+    "issuer_kind": "机关类型",
+    "region": "地区",
+    "region_code": "区划代码",
+    "level": "层级",
+    "report_year": "报告年度",
+    "year": "年度",
+    "doc_number": "文号",
+    "issued_date": "成文日期",
+    "published_date": "发布日期",
+    "addressees": "主送",
+    "cc": "抄送",
+    "n_chars": "字数",
+    "indicator": "指标代码",
+    "indicator_name": "指标",
+    "indicator_kind": "指标类型",
+    "value": "数值",
+    "unit": "单位",
+    "unit_raw": "原文单位",
+    "raw": "原文数值",
+    "approx": "约数",
+    "qualifier": "约数用语",
+    "kind": "数值类型",
+    "sentence": "依据（原文句子）",
+    "start": "起始位置",
+    "end": "结束位置",
+    "section": "所在章节",
+    "confidence": "可信度",
+    "reason": "选取理由",
+    "note": "说明",
+    "scope": "范围",
+    "scope_word": "范围用语",
+    "promoted": "已采用",
+    "prev_year": "上期年度",
+    "prev_value": "上期数值",
+    "prev_raw": "上期原文",
+    "prev_approx": "上期约数",
+    "prev_sentence": "上期依据（原文句子）",
+    "prev_issuer": "上期发布机关",
+    "prev_source": "上期来源文件",
+    "prev_report_id": "上期报告编号",
+    "cur_year": "本期年度",
+    "cur_value": "本期数值",
+    "cur_raw": "本期原文",
+    "cur_approx": "本期约数",
+    "cur_sentence": "本期依据（原文句子）",
+    "cur_issuer": "本期发布机关",
+    "cur_source": "本期来源文件",
+    "cur_report_id": "本期报告编号",
+    "abs_change": "增减",
+    "change_unit": "增减单位",
+    "pct_change": "变化率（%）",
+    "direction": "方向",
+    "scope_note": "口径说明",
+    "narrative": "文字说明",
+    "rank": "排名",
+    "n_regions": "参与比较地区数",
+    "population": "常住人口",
+    "population_year": "人口年份",
+    "population_source": "人口数据来源",
+    "population_note": "人口数据备注",
+    "per_10k": "每万人",
+    "per_capita_note": "每万人说明",
+    "level_note": "层级说明",
+    "part": "部分",
+    "part_name": "要求内容",
+    "status": "情况",
+    "heading": "标题",
+    "evidence": "依据",
+    "marker": "序号",
+    "expected": "应有",
+    "found": "是否具备",
+    "where": "位置",
+    "check": "检查",
+    "indicators": "涉及指标",
+    "observed": "实际",
+    "severity": "严重程度",
+    "stage": "环节",
+    "field": "项目",
+    "n_metrics": "指标数",
+    "n_mentions": "数字数",
+    "n_sections": "标题数",
+    "mention_id": "数字编号",
+    "reports_with_value": "有数值的报告数",
+    "status_zh": "情况",
+    "label": "报告",
+}
+
+_DIRECTION_ZH = {"up": "上升", "down": "下降", "flat": "持平"}
+_KIND_ZH = {"government": "人民政府", "department": "政府部门", "party_government": "党委政府联合", "": "未识别"}
+_LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "": "未识别"}
+
+# ---------------------------------------------------------------------------- loading
+
+
+def load_corpus(processed_dir: str | os.PathLike[str] | None = None, inputs: Any = None) -> Corpus:
+    """The corpus for a notebook: the frames a build wrote to ``processed_dir`` (default
+    ``data/processed``) with their dtypes, or, when no parse output is there, ``inputs`` (default
+    ``seeds/``) parsed on the spot, so a notebook opened in JupyterLab runs without any setup.
+
+    An explicitly given ``processed_dir`` that holds no parse output is an error.
+    """
+    from reportlib.processed import has_processed, read_processed
+
+    if processed_dir:
+        return read_processed(processed_dir)
+    default = paths.processed_dir()
+    if has_processed(default):
+        return read_processed(default)
+    from reportlib.corpus import read_reports
+
+    return read_reports(inputs if inputs is not None else paths.seeds_dir())
+
+
+def load_population(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """``data/population.csv``: resident population by division code and year, with its sources."""
+    path = Path(path) if path else paths.population_csv()
+    try:
+        frame = pd.read_csv(path, dtype={"region_code": str, "parent_code": str}, keep_default_na=False)
+    except OSError as exc:
+        raise ReportlibError(f"{path}: cannot read the population table ({exc}).") from exc
+    frame["year"] = frame["year"].astype(int)
+    frame["population"] = frame["population"].astype(float)
+    return frame
+
+
+def report_text(report: Mapping[str, Any]) -> str | None:
+    """The decoded text of a report's ``source`` file (offsets of the frames refer to it), or
+    ``None`` when the file is no longer there. Relative sources are looked up under the
+    project root, then the working directory."""
+    from reportlib.formats import extract
+    from reportlib.parse import read_bytes
+
+    source = Path(str(report.get("source", "")))
+    for candidate in ([source] if source.is_absolute() else [paths.project_root() / source, source]):
+        if candidate.is_file():
+            try:
+                return extract(read_bytes(candidate), str(candidate)).text
+            except ReportlibError:
+                return None
+    return None
+
+
+def resolve_region(reports: pd.DataFrame, region: str) -> tuple[str, str]:
+    """``(region_code, region name)`` for a region name or 6-digit code found in ``reports``.
+
+    Raises :class:`ReportlibError` listing the known regions when ``region`` is unknown or
+    names several divisions (then pass the code).
+    """
+    known = reports[reports["region_code"] != ""][["region_code", "region"]].drop_duplicates()
+    hits = known[(known["region"] == region) | (known["region_code"] == region)]
+    if hits.empty:
+        names = "、".join(f"{r.region}（{r.region_code}）" for r in known.itertuples())
+        raise ReportlibError(f"no report for region {region!r}; the corpus has: {names or 'none'}")
+    if len(hits) > 1:
+        codes = ", ".join(hits["region_code"])
+        raise ReportlibError(f"region name {region!r} is ambiguous ({codes}); pass the 6-digit code instead")
+    return str(hits.iloc[0]["region_code"]), str(hits.iloc[0]["region"])
+
+
+# ---------------------------------------------------------------------------- number formatting
+
+
+def _dec(value: float) -> Decimal:
+    return Decimal(repr(float(value)))
+
+
+def _plain(number: Decimal) -> str:
+    """Shortest plain notation of ``number``.
+
+    >>> _plain(Decimal("5.6E+4")), _plain(Decimal("502.40")), _plain(Decimal("-0"))
+    ('56000', '502.4', '0')
+    """
+    text = format(number.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+_PREFIX_HEDGES = ("约", "近", "超", "超过", "逾", "大约", "将近", "接近", "达")
+
+
+def format_value(value: float, unit: str, approx: bool = False, qualifier: str = "") -> str:
+    """A value as a Chinese text shows it: money in 万元 with the precision it has, rates with
+    ``%``, counts with their unit; hedged values keep their hedge (``约``, or the word before
+    the number when the report used one such as 近/超).
+
+    >>> format_value(367, "件"), format_value(5024000, "元", True, "约"), format_value(99.9, "%")
+    ('367件', '约502.4万元', '99.9%')
+    >>> format_value(400, "场", True, "多"), format_value(80, "人", True, "超"), format_value(560000000, "元")
+    ('约400场', '超80人', '56000万元')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if unit == "元":
+        text = _plain(_dec(value) / Decimal(10000)) + "万元"
+    else:
+        text = _plain(_dec(value)) + unit
+    if approx:
+        text = (qualifier if qualifier in _PREFIX_HEDGES else "约") + text
+    return text
+
+
+def format_change(value: float, unit: str, approx: bool = False) -> str:
+    """The size of a change (no sign) in the unit of the values; percentage points for rates.
+
+    >>> format_change(84, "件"), format_change(2451000, "元", True), format_change(1.3, "%")
+    ('84件', '约245.1万元', '1.3个百分点')
+    """
+    magnitude = abs(value)
+    if unit == "%":
+        text = _plain(_dec(magnitude)) + "个百分点"
+    elif unit == "元":
+        text = _plain(_dec(magnitude) / Decimal(10000)) + "万元"
+    else:
+        text = _plain(_dec(magnitude)) + unit
+    return ("约" if approx else "") + text
+
+
+def _kind_of(indicator: str, unit: str) -> str:
+    try:
+        return load_taxonomy()[indicator].kind
+    except KeyError:
+        return "rate" if unit == "%" else "amount" if unit == "元" else "count"
+
+
+def _taxonomy_order() -> dict[str, int]:
+    return {ind: i for i, ind in enumerate(load_taxonomy().ids)}
+
+
+# ---------------------------------------------------------------------------- shared selection
+
+_KIND_PREFERENCE = {"government": 0, "party_government": 1, "department": 2, "": 3}
+
+
+def _primary(metrics: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """One metric per (region_code, report_year, indicator): when a region has several reports for a
+    year, the most confident figure wins, then the government's report over a department's.
+    ``other_reports`` lists what the other reports of that year gave, for the notes."""
+    meta = reports[["report_id", "issuer_kind", "level", "title"]]
+    frame = metrics.merge(meta, on="report_id", how="left", suffixes=("", "_report"))
+    frame = frame[(frame["region_code"] != "") & frame["report_year"].notna()].copy()
+    frame["report_year"] = frame["report_year"].astype(int)
+    frame["_pref"] = frame["issuer_kind"].fillna("").map(_KIND_PREFERENCE).fillna(3)
+    frame = frame.sort_values(["region_code", "report_year", "indicator", "confidence", "_pref", "report_id"],
+                              ascending=[True, True, True, False, True, True])
+    frame["other_reports"] = ""
+    keys = ["region_code", "report_year", "indicator"]
+    dup = frame.duplicated(keys, keep=False)
+    if dup.any():
+        for _, group in frame[dup].groupby(keys, sort=False):
+            others = "；".join(f"{r.issuer}的报告为{r.raw}" for r in group.iloc[1:].itertuples())
+            frame.loc[group.index[0], "other_reports"] = others
+    return frame.drop_duplicates(keys, keep="first").drop(columns="_pref")
+
+
+# ---------------------------------------------------------------------------- year over year
+
+YOY_COLUMNS = (
+    "region_code", "region", "level", "indicator", "indicator_name", "indicator_kind", "unit",
+    "prev_year", "prev_value", "prev_raw", "prev_approx", "prev_sentence", "prev_issuer", "prev_source", "prev_report_id",
+    "cur_year", "cur_value", "cur_raw", "cur_approx", "cur_sentence", "cur_issuer", "cur_source", "cur_report_id",
+    "abs_change", "change_unit", "pct_change", "direction", "scope_note", "narrative",
+)
+
+
+def _year_pairs(years: Sequence[int], from_year: int | None, to_year: int | None, latest: bool) -> list[tuple[int, int]]:
+    """Which (previous, current) years to compare.
+
+    >>> _year_pairs([2021, 2022, 2024], None, None, False)
+    [(2021, 2022), (2022, 2024)]
+    >>> _year_pairs([2021, 2022, 2024], None, None, True), _year_pairs([2021, 2022, 2024], 2021, None, False)
+    ([(2022, 2024)], [(2021, 2022)])
+    >>> _year_pairs([2021, 2022, 2024], None, 2022, False), _year_pairs([2021, 2022, 2024], 2021, 2024, False)
+    ([(2021, 2022)], [(2021, 2024)])
+    >>> _year_pairs([2023], None, None, False), _year_pairs([2021, 2022], 2020, 2022, False)
+    ([], [])
+    """
+    years = sorted(set(years))
+    if from_year and to_year:
+        return [(from_year, to_year)] if from_year in years and to_year in years and from_year < to_year else []
+    if from_year:
+        later = [y for y in years if y > from_year]
+        return [(from_year, later[0])] if from_year in years and later else []
+    if to_year:
+        earlier = [y for y in years if y < to_year]
+        return [(earlier[-1], to_year)] if to_year in years and earlier else []
+    pairs = list(itertools.pairwise(years))
+    return pairs[-1:] if latest else pairs
+
+
+def _scope_note(prev: pd.Series, cur: pd.Series) -> str:
+    notes = []
+    if prev["issuer"] != cur["issuer"]:
+        notes.append(
+            f"{prev['report_year']}年数据来自{prev['issuer']}的报告，{cur['report_year']}年数据来自{cur['issuer']}的报告；两者口径可能不同"
+        )
+    for side in (prev, cur):
+        if side["approx"]:
+            notes.append(f"{side['report_year']}年数值为约数（原文“{side['raw']}”）")
+    if prev["unit"] != cur["unit"]:
+        notes.append(f"两年单位不同（{prev['unit_raw'] or prev['unit']}／{cur['unit_raw'] or cur['unit']}）")
+    gap = cur["report_year"] - prev["report_year"]
+    if gap > 1:
+        notes.append(f"两期相隔{gap}年，中间年份无报告")
+    for side in (prev, cur):
+        if side.get("other_reports"):
+            notes.append(f"{side['report_year']}年另有{side['other_reports']}")
+    return "；".join(notes) + ("。" if notes else "")
+
+
+def year_over_year(
+    metrics: pd.DataFrame,
+    reports: pd.DataFrame,
+    region: str | None = None,
+    indicators: Iterable[str] | None = None,
+    from_year: int | None = None,
+    to_year: int | None = None,
+    *,
+    latest: bool = False,
+) -> pd.DataFrame:
+    """Year-over-year change per region and indicator, with the evidence of both years.
+
+    ``region`` is a region name (鲤城区) or a 6-digit code; ``indicators`` restricts the indicator
+    ids (default: every indicator both years share). By default every pair of consecutive report
+    years of a region is compared; ``from_year``/``to_year`` pick one pair and ``latest`` keeps
+    only the most recent one. Columns: :data:`YOY_COLUMNS`; ``pct_change`` is a percent number in
+    full precision (empty for rates, whose change is in percentage points, and when the previous
+    value is 0); ``scope_note`` says when the two years come from different issuers or a value is
+    approximate. An unknown region or one with a single year gives an empty frame.
+    """
+    frame = _primary(metrics, reports)
+    if region:
+        frame = frame[(frame["region"] == region) | (frame["region_code"] == region)]
+    if indicators:
+        frame = frame[frame["indicator"].isin(list(indicators))]
+    order = _taxonomy_order()
+    rows: list[dict[str, Any]] = []
+    for code, group in frame.groupby("region_code", sort=True):
+        for prev_year, cur_year in _year_pairs(group["report_year"].tolist(), from_year, to_year, latest):
+            prev = group[group["report_year"] == prev_year].set_index("indicator")
+            cur = group[group["report_year"] == cur_year].set_index("indicator")
+            shared = sorted(set(prev.index) & set(cur.index), key=lambda i: (order.get(i, 999), i))
+            for ind in shared:
+                rows.append(_yoy_row(code, ind, prev.loc[ind], cur.loc[ind]))
+    result = pd.DataFrame(rows, columns=list(YOY_COLUMNS))
+    for col in ("prev_year", "cur_year"):
+        result[col] = result[col].astype("int64")
+    for col in ("prev_value", "cur_value", "abs_change", "pct_change"):
+        result[col] = result[col].astype("float64")
+    for col in ("prev_approx", "cur_approx"):
+        result[col] = result[col].astype(bool)
+    return result
+
+
+def _yoy_row(code: str, ind: str, prev: pd.Series, cur: pd.Series) -> dict[str, Any]:
+    unit = cur["unit"]
+    kind = _kind_of(ind, unit)
+    change = float(_dec(cur["value"]) - _dec(prev["value"]))
+    pct = math.nan if kind == "rate" or prev["value"] == 0 else change / prev["value"] * 100
+    row: dict[str, Any] = {
+        "region_code": code,
+        "region": cur["region"],
+        "level": cur["level"],
+        "indicator": ind,
+        "indicator_name": cur["indicator_name"],
+        "indicator_kind": kind,
+        "unit": unit,
+        "abs_change": change,
+        "change_unit": "个百分点" if unit == "%" else unit,
+        "pct_change": pct,
+        "direction": "up" if change > 0 else "down" if change < 0 else "flat",
+        "scope_note": _scope_note(prev, cur),
+    }
+    for prefix, side in (("prev", prev), ("cur", cur)):
+        row[f"{prefix}_year"] = int(side["report_year"])
+        row[f"{prefix}_value"] = float(side["value"])
+        row[f"{prefix}_raw"] = side["raw"]
+        row[f"{prefix}_approx"] = bool(side["approx"])
+        row[f"{prefix}_qualifier"] = side["qualifier"]
+        row[f"{prefix}_sentence"] = side["sentence"]
+        row[f"{prefix}_issuer"] = side["issuer"]
+        row[f"{prefix}_source"] = side["source"]
+        row[f"{prefix}_report_id"] = side["report_id"]
+    row["narrative"] = narrative(row)
+    return row
+
+
+def narrative(row: Mapping[str, Any] | pd.Series) -> str:
+    """One Chinese sentence for a year-over-year row.
+
+    >>> base = {"indicator_name": "法律援助案件", "unit": "件", "indicator_kind": "count"}
+    >>> narrative({**base, "prev_value": 367.0, "cur_value": 283.0})
+    '法律援助案件由367件降至283件，减少84件，下降22.9%。'
+    >>> narrative({**base, "prev_value": 283.0, "cur_value": 367.0})
+    '法律援助案件由283件增至367件，增加84件，上升29.7%。'
+    >>> narrative({**base, "prev_value": 0.0, "cur_value": 5.0})
+    '法律援助案件由0件增至5件，增加5件。'
+    >>> narrative({"indicator_name": "出庭应诉率", "unit": "%", "indicator_kind": "rate", "prev_value": 98.7, "cur_value": 100.0})
+    '出庭应诉率由98.7%升至100%，提高1.3个百分点。'
+    >>> narrative({"indicator_name": "出庭应诉率", "unit": "%", "prev_value": 100.0, "cur_value": 100.0})
+    '出庭应诉率与上年持平，均为100%。'
+    >>> narrative({"indicator_name": "挽回损失", "unit": "元", "prev_value": 5024000.0, "cur_value": 2573000.0,
+    ...            "prev_approx": True, "cur_approx": True, "prev_qualifier": "约", "cur_qualifier": "约"})
+    '挽回损失由约502.4万元降至约257.3万元，减少约245.1万元，下降约48.8%。'
+    """
+    name = row["indicator_name"]
+    unit = row["unit"]
+    kind = row.get("indicator_kind") or ("rate" if unit == "%" else "amount" if unit == "元" else "count")
+    prev_approx, cur_approx = bool(row.get("prev_approx", False)), bool(row.get("cur_approx", False))
+    hedged = prev_approx or cur_approx
+    prev_text = format_value(row["prev_value"], unit, prev_approx, row.get("prev_qualifier", ""))
+    cur_text = format_value(row["cur_value"], unit, cur_approx, row.get("cur_qualifier", ""))
+    change = float(_dec(row["cur_value"]) - _dec(row["prev_value"]))
+    if change == 0:
+        return f"{name}与上年持平，均为{cur_text}。"
+    up = change > 0
+    size = format_change(change, unit, hedged)
+    if kind == "rate" or unit == "%":
+        return f"{name}由{prev_text}{'升至' if up else '降至'}{cur_text}，{'提高' if up else '下降'}{size}。"
+    text = f"{name}由{prev_text}{'增至' if up else '降至'}{cur_text}，{'增加' if up else '减少'}{size}"
+    if row["prev_value"]:
+        pct = abs(change) / abs(row["prev_value"]) * 100
+        text += f"，{'上升' if up else '下降'}{'约' if hedged else ''}{pct:.1f}%"
+    return text + "。"
+
+
+# ---------------------------------------------------------------------------- cross-district
+
+CROSS_COLUMNS = (
+    "year", "region_code", "region", "level", "issuer", "issuer_kind", "report_id", "source",
+    "indicator", "indicator_name", "indicator_kind", "unit", "value", "raw", "approx", "sentence",
+    "rank", "n_regions", "population", "population_year", "population_source", "population_note",
+    "per_10k", "per_capita_note", "level_note",
+)
+
+
+def _nearest_population(population: pd.DataFrame, code: str, year: int) -> pd.Series | None:
+    """The population row of ``code`` nearest to ``year``; on a tie the earlier year."""
+    rows = population[population["region_code"] == code]
+    if rows.empty:
+        return None
+    distance = (rows["year"] - year).abs()
+    best = rows.assign(_d=distance).sort_values(["_d", "year"]).iloc[0]
+    return best
+
+
+def cross_district(
+    metrics: pd.DataFrame,
+    reports: pd.DataFrame,
+    year: int,
+    indicators: Iterable[str] | None = None,
+    per_capita: bool = True,
+    population: pd.DataFrame | None = None,
+    *,
+    min_regions: int = 2,
+) -> pd.DataFrame:
+    """Regions side by side for one report year: one row per (region, indicator).
+
+    ``indicators`` defaults to those at least ``min_regions`` regions report that year. ``rank``
+    is 1 for the largest value of an indicator (ties share a rank). ``per_10k`` divides counts
+    and amounts by the resident population (``data/population.csv`` unless ``population`` is
+    given) of the nearest year, named in ``population_year``; rates are not divided. A region
+    without population data gets the note 「无人口数据，未计算每万人指标」; when a city stands next to
+    districts, ``level_note`` says they are not directly comparable.
+    """
+    frame = _primary(metrics, reports)
+    frame = frame[frame["report_year"] == int(year)]
+    if indicators:
+        frame = frame[frame["indicator"].isin(list(indicators))]
+    else:
+        counts = frame.groupby("indicator")["region_code"].nunique()
+        frame = frame[frame["indicator"].isin(counts[counts >= min_regions].index)]
+    if per_capita and population is None:
+        population = load_population()
+    order = _taxonomy_order()
+    levels = set(frame["level"].fillna(""))
+    mixed = len(levels - {""}) > 1
+    rows: list[dict[str, Any]] = []
+    for r in frame.itertuples(index=False):
+        kind = _kind_of(r.indicator, r.unit)
+        row: dict[str, Any] = {
+            "year": int(year), "region_code": r.region_code, "region": r.region, "level": r.level or "",
+            "issuer": r.issuer, "issuer_kind": r.issuer_kind or "", "report_id": r.report_id, "source": r.source,
+            "indicator": r.indicator, "indicator_name": r.indicator_name, "indicator_kind": kind, "unit": r.unit,
+            "value": float(r.value), "raw": r.raw, "approx": bool(r.approx), "sentence": r.sentence,
+            "population": math.nan, "population_year": pd.NA, "population_source": "", "population_note": "",
+            "per_10k": math.nan, "per_capita_note": "", "level_note": "",
+        }
+        if mixed and r.level != "county":
+            row["level_note"] = f"{r.region}为{_LEVEL_ZH.get(r.level or '', '')}数据，与区县不可直接比较"
+        if per_capita and population is not None:
+            pop = _nearest_population(population, r.region_code, int(year))
+            if pop is None:
+                row["per_capita_note"] = "无人口数据，未计算每万人指标"
+            else:
+                row.update(population=float(pop["population"]), population_year=int(pop["year"]),
+                           population_source=str(pop["source"]), population_note=str(pop.get("note", "")))
+                if kind == "rate":
+                    row["per_capita_note"] = "比率指标，不按人口折算"
+                else:
+                    row["per_10k"] = float(r.value) / float(pop["population"]) * 10000
+                    gap = abs(int(pop["year"]) - int(year))
+                    row["per_capita_note"] = f"人口取{int(pop['year'])}年数据" + (f"（与数据年份相差{gap}年）" if gap else "")
+        rows.append(row)
+    result = pd.DataFrame(rows, columns=list(CROSS_COLUMNS))
+    if result.empty:
+        return result
+    result["rank"] = result.groupby("indicator")["value"].rank(method="min", ascending=False).astype("int64")
+    result["n_regions"] = result.groupby("indicator")["region_code"].transform("nunique").astype("int64")
+    result["population_year"] = result["population_year"].astype("Int64")
+    result["value"] = result["value"].astype("float64")
+    result["per_10k"] = result["per_10k"].astype("float64")
+    result["population"] = result["population"].astype("float64")
+    result["_o"] = result["indicator"].map(order).fillna(999)
+    result = result.sort_values(["_o", "indicator", "rank", "region_code"]).drop(columns="_o").reset_index(drop=True)
+    return result
+
+
+# ---------------------------------------------------------------------------- report profile
+
+#: The five required parts (reporting-rules.md), in order: id, Chinese name, the wording that marks a
+#: heading as that part, and the (stricter) wording that counts as evidence in running text.
+PARTS: tuple[tuple[str, str, str, str], ...] = (
+    ("measures", "主要举措和成效",
+     r"主要举措|举措和成效|工作成效|主要成效|主要工作|工作情况|取得的?成效|主要做法", r"主要举措|主要做法和成效"),
+    ("shortcomings", "存在的不足和原因",
+     r"存在的?(?:主要)?(?:问题|不足)|不足之处|短板|差距|薄弱环节", r"存在的?(?:主要)?(?:问题|不足)|不足之处|问题和不足|短板弱项"),
+    ("leaders", "党政主要负责人履行推进法治建设第一责任人职责",
+     r"第一责任人|主要负责人履行", r"第一责任人"),
+    ("plans", "下一年度工作安排",
+     r"工作安排|工作思路|工作打算|下一步|下一年度|工作计划|(?:19|20)\d\d年(?:度)?(?:主要)?(?:工作)?(?:安排|思路|打算|计划|重点)",
+     r"下一步|下一年度|(?:19|20)\d\d年(?:度)?(?:工作)?(?:安排|打算|计划)|工作安排|工作打算"),
+    ("other", "其他需要报告的情况", r"其他需要报告|其他事项", r"其他需要报告"),
+)
+_STATUS_ZH = {"present": "有（专门标题）", "in_text": "有（正文或下级标题中提及）", "missing": "未见"}
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    right = _SENTENCE_END.search(text, end)
+    sentence = text[left : right.end() if right else len(text)].strip()
+    return sentence if len(sentence) <= 160 else sentence[:160] + "…"
+
+
+def required_parts(report_id: str, corpus: Corpus, text: str | None = None) -> pd.DataFrame:
+    """For each of the five required parts: present under a heading of its own, mentioned in the
+    text or a lower heading (with the sentence), or missing.
+
+    A top-level heading marked with the part by the parser counts first; then any heading whose
+    wording names the part; then, when ``text`` (the decoded report) is given, a sentence that
+    names it (e.g. 「…认真履行推进法治建设第一责任人职责…」). A report whose main results stand
+    under topical headings without a 主要举措 title gets ``in_text`` for that part.
+    """
+    sections = corpus.sections[corpus.sections["report_id"] == report_id]
+    rows = []
+    for part, name, wording, text_wording in PARTS:
+        pattern = re.compile(wording)
+        status, heading, evidence = "missing", "", ""
+        tagged = sections[sections["part"] == part]
+        named = sections[sections["heading"].map(lambda h, p=pattern: bool(p.search(str(h))))]
+        if not tagged.empty:
+            first = tagged.iloc[0]
+            status, heading = "present", f"{first['marker']}{first['heading']}"
+            evidence = f"标题「{heading}」"
+        elif not named.empty:
+            first = named.iloc[0]
+            status, heading = "in_text", f"{first['marker']}{first['heading']}"
+            evidence = f"下级标题「{heading}」"
+        elif part == "measures" and not sections[(sections["level"] == 1) & (sections["part"] == "")].empty:
+            tops = sections[(sections["level"] == 1) & (sections["part"] == "")]
+            status = "in_text"
+            heading = f"{tops.iloc[0]['marker']}{tops.iloc[0]['heading']}"
+            evidence = f"正文按工作分列（{len(tops)}个一级标题，如「{heading}」），未用“主要举措和成效”标题"
+        elif text:
+            match = re.search(text_wording, text)
+            if match:
+                status = "in_text"
+                evidence = _sentence_around(text, match.start(), match.end())
+        rows.append({"part": part, "part_name": name, "status": status, "status_zh": _STATUS_ZH[status],
+                     "heading": heading, "evidence": evidence})
+    return pd.DataFrame(rows, columns=["part", "part_name", "status", "status_zh", "heading", "evidence"])
+
+
+def timeliness(report: Mapping[str, Any], deadline: str = "04-01") -> dict[str, Any]:
+    """Whether a report was public before ``deadline`` (``MM-DD``) of the year after its report year.
+
+    The publication date counts; without one, the date the report was signed (成文日期) stands
+    in and the result says so. ``status`` is ``on_time``, ``late`` (with ``days_late``, counted
+    from the deadline day itself: published on 1 April → 1 day late) or ``unknown``.
+
+    >>> timeliness({"report_year": 2023, "published_date": "2024-02-28", "issued_date": "2024-02-26"})["text"]
+    '按时：2024-02-28发布，早于截止日期2024-04-01。'
+    >>> timeliness({"report_year": 2023, "published_date": "", "issued_date": "2024-04-10"})["text"]
+    '逾期10天：2024-04-10成文（未见发布日期），截止日期为2024-04-01。'
+    >>> timeliness({"report_year": 2023, "published_date": "", "issued_date": ""})["status"]
+    'unknown'
+    """
+    try:
+        month, day = (int(x) for x in str(deadline).split("-"))
+    except ValueError as exc:
+        raise ReportlibError(f"deadline {deadline!r} is not MM-DD (e.g. 04-01)") from exc
+    year = report.get("report_year")
+    published, issued = str(report.get("published_date") or ""), str(report.get("issued_date") or "")
+    out: dict[str, Any] = {"status": "unknown", "days_late": None, "date": "", "basis": "", "deadline": ""}
+    if year is None or pd.isna(year):
+        out["text"] = "无法判断：报告年度不明。"
+        return out
+    due = dt.date(int(year) + 1, month, day)
+    out["deadline"] = due.isoformat()
+    date, basis = (published, "published") if published else (issued, "issued") if issued else ("", "")
+    if not date:
+        out["text"] = f"无法判断：未见发布日期或成文日期（截止日期{due.isoformat()}）。"
+        return out
+    when = dt.date.fromisoformat(date)
+    how = "发布" if basis == "published" else "成文（未见发布日期）"
+    out.update(date=date, basis=basis)
+    if when < due:
+        out.update(status="on_time", days_late=0, text=f"按时：{date}{how}，早于截止日期{due.isoformat()}。")
+    else:
+        late = (when - due).days + 1
+        out.update(status="late", days_late=late, text=f"逾期{late}天：{date}{how}，截止日期为{due.isoformat()}。")
+    return out
+
+
+_SPLIT = re.compile(r"[、，,；;\s]+")
+_PARTY = re.compile(r"(?:党委|[省市区县州旗盟]委)$|^中共.*委$")
+_GOVERNMENT = re.compile(r"(?:人民)?政府$")
+_CONGRESS = re.compile(r"人大常委会$|人民代表大会常务委员会$")
+
+
+def _names(text: str) -> list[str]:
+    return [n for n in _SPLIT.split(str(text or "").strip("：: ")) if n]
+
+
+def _upper_department(issuer: str, level: str) -> re.Pattern[str] | None:
+    """Wording of the department one level up: 泉州市鲤城区司法局 → 市司法局 (or 泉州市司法局)."""
+    match = re.search(r"(?:省|市|区|县|州|旗|盟)([^省市区县州旗盟]{1,12}?(?:局|厅|委员会|委|办))$", issuer)
+    if not match:
+        return None
+    office = match.group(1)
+    stem = office[:-1] if office.endswith(("局", "厅")) else office
+    upper = {"county": "[市州盟]", "city": "省", "province": "(?:国家|国务院)?"}.get(level, "[市州盟省]")
+    return re.compile(f"{upper}{re.escape(stem)}[局厅]$" if office.endswith(("局", "厅")) else f"{upper}{re.escape(office)}$")
+
+
+def addressee_check(report: Mapping[str, Any]) -> pd.DataFrame:
+    """The addressees the rules expect for the issuer's kind, and whether the report names them
+    (main addressees or 抄送): a government → 同级党委、人大常委会; a department → 本级党委、本级政府
+    and the department one level up. Joint Party–government reports are listed, not judged."""
+    kind = str(report.get("issuer_kind") or "")
+    main, cc = _names(report.get("addressees", "")), _names(report.get("cc", ""))
+    expected: list[tuple[str, re.Pattern[str] | None]]
+    if kind == "government":
+        expected = [("同级党委", _PARTY), ("同级人大常委会", _CONGRESS)]
+    elif kind == "department":
+        expected = [("本级党委", _PARTY), ("本级政府", _GOVERNMENT),
+                    ("上一级主管部门", _upper_department(str(report.get("issuer", "")), str(report.get("level", ""))))]
+    else:
+        expected = []
+    rows = []
+    for label, pattern in expected:
+        where, evidence = "", ""
+        if pattern is not None:
+            for place, names in (("主送", main), ("抄送", cc)):
+                hit = next((n for n in names if pattern.search(n)), None)
+                if hit:
+                    where, evidence = place, hit
+                    break
+        rows.append({"expected": label, "found": bool(where), "where": where, "evidence": evidence})
+    return pd.DataFrame(rows, columns=["expected", "found", "where", "evidence"])
+
+
+def report_label(report: Mapping[str, Any]) -> str:
+    """A short name for a report: ``鲤城区 2023 泉州市鲤城区司法局``."""
+    year = report.get("report_year")
+    year_text = "" if year is None or pd.isna(year) else str(int(year))
+    return " ".join(x for x in (str(report.get("region") or ""), year_text, str(report.get("issuer") or "")) if x)
+
+
+def report_profile(report_id: str, corpus: Corpus, deadline: str = "04-01", text: str | None = None) -> dict[str, Any]:
+    """Everything a profile page shows about one report.
+
+    Keys: ``report`` (the row as a dict), ``label``, ``metadata`` (field/value frame in Chinese),
+    ``timeliness`` (see :func:`timeliness`), ``parts`` (:func:`required_parts`), ``addressees``
+    (:func:`addressee_check`), ``outline`` (the heading tree), ``metrics`` (every metric with its
+    sentence), ``checks`` (consistency checks that failed or warn), ``summary`` (Chinese sentences).
+    ``text`` is the decoded report; by default it is read from the source file when it exists.
+    """
+    rows = corpus.reports[corpus.reports["report_id"] == report_id]
+    if rows.empty:
+        known = ", ".join(corpus.reports["report_id"].tolist())
+        raise ReportlibError(f"no report with id {report_id!r} in the corpus; known ids: {known}")
+    report = rows.iloc[0].to_dict()
+    if text is None:
+        text = report_text(report)
+    meta_fields = ["title", "issuer", "issuer_kind", "region", "region_code", "level", "report_year", "doc_number",
+                   "issued_date", "published_date", "addressees", "cc", "source", "n_chars", "report_id"]
+    values = []
+    for f in meta_fields:
+        v = report.get(f, "")
+        if f == "issuer_kind":
+            v = _KIND_ZH.get(str(v), str(v))
+        elif f == "level":
+            v = _LEVEL_ZH.get(str(v), str(v))
+        values.append("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
+    metadata = pd.DataFrame({"field": [LABELS.get(f, f) for f in meta_fields], "value": values})
+    when = timeliness(report, deadline)
+    parts = required_parts(report_id, corpus, text)
+    addressees = addressee_check(report)
+    outline = corpus.sections.loc[corpus.sections["report_id"] == report_id,
+                                  ["section_id", "parent_id", "level", "marker", "heading", "part"]].reset_index(drop=True)
+    metrics = corpus.metrics.loc[corpus.metrics["report_id"] == report_id,
+                                 ["indicator", "indicator_name", "value", "unit", "raw", "approx", "qualifier", "sentence",
+                                  "section", "start", "end", "confidence", "reason"]].reset_index(drop=True)
+    checks = corpus.checks[(corpus.checks["report_id"] == report_id) & (corpus.checks["status"] != "pass")].reset_index(drop=True)
+    missing = parts.loc[parts["status"] == "missing", "part_name"].tolist()
+    lacking = addressees.loc[~addressees["found"], "expected"].tolist()
+    summary = [when["text"]]
+    summary.append("五项必备内容均可找到。" if not missing else f"未见：{'、'.join(missing)}。")
+    if len(addressees):
+        summary.append("主送/抄送对象符合要求。" if not lacking else f"主送或抄送中未见：{'、'.join(lacking)}。")
+    summary.append(f"共提取{len(metrics)}项指标，{len(checks)}项一致性检查未通过或需复核。")
+    return {
+        "report": report, "label": report_label(report), "metadata": metadata, "timeliness": when,
+        "parts": parts, "addressees": addressees, "outline": outline, "metrics": metrics, "checks": checks,
+        "summary": summary, "text_available": text is not None,
+    }
+
+
+# ---------------------------------------------------------------------------- parse quality
+
+
+def quality(corpus: Corpus) -> dict[str, pd.DataFrame]:
+    """What the parse found and what to look at: ``reports`` (one row per report with counts),
+    ``coverage`` (indicator × report matrix of the raw values, empty when not found), ``problems``,
+    ``checks`` (failed and warn), ``unpromoted`` (mentions assigned to an indicator but not taken
+    as the report's figure, with the note saying why)."""
+    reports = corpus.reports.copy()
+    reports["label"] = [report_label(r) for r in reports.to_dict("records")]
+    overview = reports[["report_id", "label", "source", "issuer", "region", "report_year", "n_sections", "n_mentions",
+                        "n_metrics"]].reset_index(drop=True)
+    order = _taxonomy_order()
+    names = {i.id: i.name_zh for i in load_taxonomy().indicators}
+    labels = dict(zip(reports["report_id"], reports["label"], strict=True))
+    columns = [labels[r] for r in reports["report_id"]]
+    coverage = pd.DataFrame("", index=[names[i] for i in sorted(order, key=order.get)], columns=columns, dtype=object)
+    for m in corpus.metrics.itertuples(index=False):
+        if m.report_id in labels and m.indicator in names:
+            coverage.loc[names[m.indicator], labels[m.report_id]] = m.raw + ("（约）" if m.approx and "约" not in m.raw else "")
+    coverage.insert(0, "reports_with_value", (coverage != "").sum(axis=1))
+    coverage.index.name = "indicator_name"
+    coverage = coverage.reset_index()
+    checks = corpus.checks[corpus.checks["status"] != "pass"].reset_index(drop=True)
+    mentions = corpus.mentions
+    unpromoted = mentions[(mentions["indicator"] != "") & ~mentions["promoted"].astype(bool)]
+    unpromoted = unpromoted.assign(indicator_name=unpromoted["indicator"].map(names).fillna(""))
+    unpromoted = unpromoted[["report_id", "region", "report_year", "indicator", "indicator_name", "raw", "kind", "scope",
+                             "confidence", "note", "sentence"]].reset_index(drop=True)
+    return {"reports": overview, "coverage": coverage, "problems": corpus.problems.reset_index(drop=True),
+            "checks": checks, "unpromoted": unpromoted}
+

@@ -1,0 +1,360 @@
+"""``reportlib build``: parse the reports, run every notebook of the plan, write HTML, Excel and index.html.
+
+Steps:
+
+1. parse the inputs (default ``seeds/``) and write the frames to the processed directory:
+   ``data/processed/`` when the inputs are the project's seeds, else ``<out>/processed/`` so a
+   build of other reports never overwrites the seeds' parse output;
+2. derive the run plan from the corpus (:func:`reportlib.plan.derive_plan`);
+3. run the notebooks with papermill in parallel worker processes; each run executes into
+   ``<out>/.tmp/``, then the executed ``.ipynb``, its offline HTML and its workbook are moved into
+   ``<out>`` one file at a time with :func:`os.replace`. A failed run leaves earlier outputs of the
+   same name untouched and keeps its executed notebook as ``<out>/failed/<name>.ipynb``;
+4. write ``<out>/metrics.xlsx`` (every metric with provenance) and ``<out>/index.html``.
+
+Incremental: ``<out>/.cache.json`` remembers, per run name, the hash of the processed frames,
+the population table, the notebook file, the parameters and the reportlib sources. A run whose
+hash is unchanged and whose outputs exist is skipped and reported as cached; ``force`` reruns all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportlib import paths as _paths
+from reportlib.atomic import write_text_atomic
+from reportlib.errors import BuildError
+from reportlib.plan import Run, derive_plan
+
+__all__ = ["BuildSummary", "RunResult", "execute_run", "run_build"]
+
+CACHE_FILE = ".cache.json"
+KERNEL = "python3"
+INDEX_TITLE = "法治政府建设年度报告：分析结果"
+
+
+@dataclass
+class RunResult:
+    """The outcome of one planned run: ``status`` is ``ok``, ``cached`` or ``failed``."""
+
+    name: str
+    status: str
+    seconds: float = 0.0
+    outputs: list[str] = field(default_factory=list)
+    error: str = ""
+    failed_notebook: str = ""
+
+
+@dataclass
+class BuildSummary:
+    """What a build did; ``ok`` is False when any run failed or an input could not be parsed."""
+
+    out: Path
+    processed_dir: Path
+    results: list[RunResult]
+    seconds: float
+    n_reports: int = 0
+    failed_inputs: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.failed_inputs
+
+    @property
+    def failures(self) -> list[RunResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def cached(self) -> list[RunResult]:
+        return [r for r in self.results if r.status == "cached"]
+
+    def __str__(self) -> str:
+        counts = {s: sum(r.status == s for r in self.results) for s in ("ok", "cached", "failed")}
+        lines = [
+            f"reportlib build: {self.n_reports} reports, {len(self.results)} runs "
+            f"({counts['ok']} built, {counts['cached']} cached, {counts['failed']} failed) in {self.seconds:.1f}s",
+            f"  outputs: {self.out / 'index.html'}",
+            f"  parse output: {self.processed_dir}",
+        ]
+        lines += [f"  input not parsed: {item}" for item in self.failed_inputs]
+        for r in self.failures:
+            lines.append(f"  FAILED {r.name}: {r.error}")
+            if r.failed_notebook:
+                lines.append(f"         executed notebook: {r.failed_notebook}")
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- hashing and cache
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def library_hash() -> str:
+    """Hash of reportlib's own sources (code, taxonomy, templates): outputs depend on them too."""
+    digest = hashlib.sha256()
+    for path in sorted(_paths.PACKAGE_DIR.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".yaml", ".j2", ".css", ".json"):
+            digest.update(str(path.relative_to(_paths.PACKAGE_DIR)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def run_key(run: Run, notebook: Path, inputs_hash: str, lib_hash: str) -> str:
+    """The cache key of one run: inputs, notebook file, parameters and library."""
+    payload = json.dumps(
+        {"inputs": inputs_hash, "notebook": _sha(notebook.read_bytes()), "parameters": run.parameters,
+         "library": lib_hash, "name": run.name},
+        sort_keys=True, ensure_ascii=False,
+    )
+    return _sha(payload.encode())
+
+
+def _load_cache(out: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+# ---------------------------------------------------------------------------- one run (in a worker)
+
+
+def _worker_init() -> None:
+    """Make ``python3`` kernels start from this interpreter's environment (the venv)."""
+    bindir = os.path.dirname(sys.executable)
+    os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def _tail(text: str, lines: int = 6) -> str:
+    kept = [line for line in text.strip().splitlines() if line.strip() and "WARNING | Kernel is running over TCP" not in line]
+    return " | ".join(kept[-lines:])
+
+
+def execute_run(job: dict[str, Any]) -> dict[str, Any]:
+    """Execute one notebook run and publish its outputs; never raises (failures are returned).
+
+    ``job`` holds ``name``, ``notebook``, ``parameters``, ``title``, ``out``, ``processed_dir``,
+    ``cwd`` and ``timeout`` (seconds for the whole run; the papermill process is killed after it).
+    """
+    from reportlib.htmlexport import notebook_to_html
+
+    started = time.monotonic()
+    name, out = job["name"], Path(job["out"])
+    tmp = out / ".tmp" / f"{name}-{os.getpid()}-{time.time_ns()}"
+    tmp.mkdir(parents=True, exist_ok=True)
+    executed = tmp / f"{name}.ipynb"
+    result: dict[str, Any] = {"name": name, "status": "failed", "outputs": [], "error": "", "failed_notebook": ""}
+    try:
+        parameters = {**job["parameters"], "processed_dir": str(job["processed_dir"]), "output_dir": str(tmp)}
+        command = [
+            sys.executable, "-m", "papermill", str(job["notebook"]), str(executed),
+            "-k", KERNEL, "--cwd", str(job["cwd"]), "--no-progress-bar", "--log-level", "WARNING",
+            "--execution-timeout", str(int(job["timeout"])), "-y", json.dumps(parameters),
+        ]
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True, env=os.environ.copy())
+        try:
+            _, stderr = proc.communicate(timeout=job["timeout"])
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # the kernel notices its parent is gone and exits
+            proc.communicate()
+            raise BuildError(f"timed out after {job['timeout']} s") from None
+        if proc.returncode != 0:
+            raise BuildError(_tail(stderr) or f"papermill exited with status {proc.returncode}")
+        html = tmp / f"{name}.html"
+        notebook_to_html(executed, html, job["title"])
+        for workbook in sorted(tmp.glob("*.xlsx")):
+            os.replace(workbook, out / workbook.name)
+            result["outputs"].append(workbook.name)
+        os.replace(executed, out / executed.name)
+        os.replace(html, out / html.name)
+        result["outputs"] += [executed.name, html.name]
+        (out / "failed" / executed.name).unlink(missing_ok=True)
+        result["status"] = "ok"
+    except Exception as exc:  # one failing run must not stop the others
+        result["error"] = str(exc) or type(exc).__name__
+        if executed.exists():
+            failed = out / "failed" / executed.name
+            failed.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(executed, failed)
+            result["failed_notebook"] = str(failed)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        result["seconds"] = round(time.monotonic() - started, 2)
+    return result
+
+
+# ---------------------------------------------------------------------------- the build
+
+
+def _inputs(given_paths: Sequence[str | os.PathLike[str]] | None) -> tuple[list[Path], bool]:
+    """The input paths and whether they are exactly the project's seeds."""
+    seeds = _paths.seeds_dir().resolve()
+    given = [Path(p) for p in (given_paths or [seeds])]
+    return given, [p.resolve() for p in given] == [seeds]
+
+
+def _relative_sources(corpus, root: Path) -> None:
+    """Record sources inside the project relative to its root (``seeds/000_….txt``): stable across checkouts."""
+    prefix = str(root.resolve()) + os.sep
+    for name in corpus.TABLES:
+        frame = corpus.table(name)
+        if "source" in frame.columns:
+            frame["source"] = [s[len(prefix):] if isinstance(s, str) and s.startswith(prefix) else s for s in frame["source"]]
+
+
+def run_build(
+    paths: Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    out: str | os.PathLike[str] | None = None,
+    jobs: int = 0,
+    force: bool = False,
+    timeout: int = 600,
+    processed_dir: str | os.PathLike[str] | None = None,
+    notebooks_dir: str | os.PathLike[str] | None = None,
+    plan: Iterable[Run] | None = None,
+    progress: bool = True,
+    echo: bool = True,
+) -> BuildSummary:
+    """Parse ``paths`` (default ``seeds/``), run the plan, write everything to ``out`` (default ``reports/``).
+
+    ``jobs`` is the number of notebooks run at once (0 = one per core). ``processed_dir``
+    overrides where the parse output goes; ``plan`` replaces the derived run plan (tests).
+    The summary is printed unless ``echo`` is False; ``summary.ok`` is False if any run failed.
+    """
+    from reportlib.corpus import read_reports
+    from reportlib.processed import processed_hash, write_processed
+
+    started = time.monotonic()
+    root = _paths.project_root()
+    out_dir = Path(out) if out else _paths.reports_dir()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = out_dir.resolve()
+    jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+    inputs, is_seeds = _inputs(paths)
+    if processed_dir is None:
+        processed_dir = _paths.processed_dir() if is_seeds else out_dir / "processed"
+    processed = Path(processed_dir).resolve()
+
+    corpus = read_reports([p.resolve() for p in inputs], jobs=jobs, progress=progress)
+    _relative_sources(corpus, root)
+    write_processed(corpus, processed, inputs=[str(p) for p in inputs])
+    failed_inputs = [f"{r.source}: {r.reason}" for r in corpus.failed.itertuples(index=False)]
+
+    runs = list(plan) if plan is not None else derive_plan(corpus)
+    nb_dir = Path(notebooks_dir) if notebooks_dir else _paths.notebooks_dir()
+    population = _paths.population_csv()
+    inputs_hash = _sha((processed_hash(processed) + (_sha(population.read_bytes()) if population.is_file() else "")).encode())
+    lib_hash = library_hash()
+    cache = {} if force else _load_cache(out_dir)
+    results: dict[str, RunResult] = {}
+    todo: list[tuple[Run, str]] = []
+    for run in runs:
+        key = run_key(run, nb_dir / run.notebook, inputs_hash, lib_hash)
+        entry = cache.get(run.name, {})
+        if entry.get("key") == key and all((out_dir / f).is_file() for f in entry.get("outputs", [])):
+            results[run.name] = RunResult(run.name, "cached", outputs=list(entry["outputs"]))
+        else:
+            todo.append((run, key))
+
+    new_cache = {name: cache[name] for name in cache if name in results}
+    if todo:
+        jobs_list = [
+            {"name": run.name, "notebook": str(nb_dir / run.notebook), "parameters": run.parameters, "title": run.title,
+             "out": str(out_dir), "processed_dir": str(processed), "cwd": str(root), "timeout": timeout}
+            for run, _ in todo
+        ]
+        keys = {run.name: key for run, key in todo}
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(jobs_list), unit="run", desc="notebooks")
+        context = multiprocessing.get_context("spawn")  # clean workers: no inherited threads or event loops
+        with ProcessPoolExecutor(max_workers=min(jobs, len(jobs_list)), mp_context=context,
+                                 initializer=_worker_init) as pool:
+            futures = {pool.submit(execute_run, job): job["name"] for job in jobs_list}
+            for future in as_completed(futures):
+                name = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # a dead worker fails its run only
+                    outcome = {"name": name, "status": "failed", "error": f"worker crashed: {exc}", "outputs": []}
+                result = RunResult(**{k: outcome.get(k, v) for k, v in asdict(RunResult(name, "failed")).items()})
+                results[name] = result
+                if result.status == "ok":
+                    new_cache[name] = {"key": keys[name], "outputs": result.outputs,
+                                       "built": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
+                if bar is not None:
+                    bar.set_postfix_str(f"{name}: {result.status}")
+                    bar.update()
+        if bar is not None:
+            bar.close()
+    write_text_atomic(out_dir / CACHE_FILE, json.dumps(new_cache, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    shutil.rmtree(out_dir / ".tmp", ignore_errors=True)
+
+    from reportlib.workbooks import metrics_workbook
+
+    metrics_workbook(corpus.metrics, corpus.reports, out_dir / "metrics.xlsx")
+    ordered = [results[run.name] for run in runs]
+    summary = BuildSummary(out=out_dir, processed_dir=processed, results=ordered, seconds=0.0,
+                           n_reports=len(corpus.reports), failed_inputs=failed_inputs)
+    _write_index(out_dir, runs, results, summary, inputs)
+    summary.seconds = round(time.monotonic() - started, 1)
+    if echo:
+        print(summary)
+    return summary
+
+
+def _write_index(out: Path, runs: list[Run], results: dict[str, RunResult], summary: BuildSummary,
+                 inputs: list[Path]) -> None:
+    from reportlib.htmlexport import index_page
+
+    entries: list[dict[str, Any]] = []
+    for run in runs:
+        result = results[run.name]
+        html_name = f"{run.name}.html"
+        links = [(label, f"{run.name}{ext}") for label, ext in (("Excel", ".xlsx"), ("Notebook", ".ipynb"))
+                 if (out / f"{run.name}{ext}").is_file()]
+        description = run.description
+        if result.status == "failed":
+            description = f"本次运行失败（{result.error[:120]}）；" + (
+                "以下为上次成功的结果。" if (out / html_name).is_file() else "尚无成功的结果。") + description
+            if result.failed_notebook:
+                links.append(("失败的运行", f"failed/{run.name}.ipynb"))
+        if not (out / html_name).is_file():
+            if result.failed_notebook:
+                entries.append({"title": run.title + "（失败）", "href": f"failed/{run.name}.ipynb",
+                                "description": description, "group": run.group})
+            continue
+        entries.append({"title": run.title, "href": html_name, "description": description, "group": run.group,
+                        "links": links})
+    entries.append({"title": "全部指标（Excel）", "href": "metrics.xlsx", "group": "数据",
+                    "description": "每份报告的每个指标一行：数值、单位、原文、所在句子、来源文件和字符位置。"})
+    counts = {s: sum(r.status == s for r in summary.results) for s in ("ok", "cached", "failed")}
+    info = [
+        ("生成时间", dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")),
+        ("输入", "、".join(str(p) for p in inputs)),
+        ("报告数", str(summary.n_reports)),
+        ("运行", f"新生成 {counts['ok']}，沿用缓存 {counts['cached']}，失败 {counts['failed']}"),
+        ("解析结果", str(summary.processed_dir)),
+        ("人口数据", "data/population.csv（常住人口，来源见各行 source 列）"),
+    ]
+    index_page(entries, INDEX_TITLE, info, dest=out / "index.html")
