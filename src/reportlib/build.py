@@ -26,7 +26,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -137,21 +136,65 @@ def _load_cache(out: Path) -> dict[str, Any]:
 
 
 def _worker_init() -> None:
-    """Make ``python3`` kernels start from this interpreter's environment (the venv)."""
+    """Prepare a worker process: kernels start from this interpreter's environment (the venv), and
+    the kernels' own chatter on stderr (e.g. 'Kernel is running over TCP') stays off the progress bar."""
     bindir = os.path.dirname(sys.executable)
     os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
 
 
-def _tail(text: str, lines: int = 6) -> str:
-    kept = [line for line in text.strip().splitlines() if line.strip() and "WARNING | Kernel is running over TCP" not in line]
-    return " | ".join(kept[-lines:])
+class RunTimeout(BuildError):
+    """A run took longer than its time limit."""
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise RunTimeout("timed out")
+
+
+def _error_text(exc: BaseException) -> str:
+    """One line for the summary: the notebook's own exception (``RuntimeError: …`` in cell 5) if any."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip().strip("-")]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _papermill(job: dict[str, Any], executed: Path, parameters: dict[str, Any]) -> None:
+    """Execute the notebook in a kernel of its own; the whole run is limited to ``job['timeout']`` s."""
+    import papermill
+    from jupyter_client.manager import KernelManager
+    from nbclient.exceptions import CellTimeoutError
+
+    km = KernelManager(kernel_name=KERNEL)
+    timeout = int(job["timeout"])
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.alarm(timeout)
+    try:
+        papermill.execute_notebook(
+            job["notebook"], str(executed), parameters=parameters, kernel_name=KERNEL, cwd=job["cwd"],
+            progress_bar=False, log_output=False, execution_timeout=timeout, km=km,
+        )
+    except (RunTimeout, CellTimeoutError):
+        raise RunTimeout(f"timed out after {timeout} s") from None
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
 
 
 def execute_run(job: dict[str, Any]) -> dict[str, Any]:
     """Execute one notebook run and publish its outputs; never raises (failures are returned).
 
     ``job`` holds ``name``, ``notebook``, ``parameters``, ``title``, ``out``, ``processed_dir``,
-    ``cwd`` and ``timeout`` (seconds for the whole run; the papermill process is killed after it).
+    ``cwd`` and ``timeout`` (seconds for the whole run; the kernel is shut down after it).
+    Runs in a worker process (see :func:`run_build`): papermill executes in that process, the
+    notebook in a fresh ``python3`` kernel.
     """
     from reportlib.htmlexport import notebook_to_html
 
@@ -163,21 +206,7 @@ def execute_run(job: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {"name": name, "status": "failed", "outputs": [], "error": "", "failed_notebook": ""}
     try:
         parameters = {**job["parameters"], "processed_dir": str(job["processed_dir"]), "output_dir": str(tmp)}
-        command = [
-            sys.executable, "-m", "papermill", str(job["notebook"]), str(executed),
-            "-k", KERNEL, "--cwd", str(job["cwd"]), "--no-progress-bar", "--log-level", "WARNING",
-            "--execution-timeout", str(int(job["timeout"])), "-y", json.dumps(parameters),
-        ]
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True, env=os.environ.copy())
-        try:
-            _, stderr = proc.communicate(timeout=job["timeout"])
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # the kernel notices its parent is gone and exits
-            proc.communicate()
-            raise BuildError(f"timed out after {job['timeout']} s") from None
-        if proc.returncode != 0:
-            raise BuildError(_tail(stderr) or f"papermill exited with status {proc.returncode}")
+        _papermill(job, executed, parameters)
         html = tmp / f"{name}.html"
         notebook_to_html(executed, html, job["title"])
         for workbook in sorted(tmp.glob("*.xlsx")):
@@ -189,7 +218,7 @@ def execute_run(job: dict[str, Any]) -> dict[str, Any]:
         (out / "failed" / executed.name).unlink(missing_ok=True)
         result["status"] = "ok"
     except Exception as exc:  # one failing run must not stop the others
-        result["error"] = str(exc) or type(exc).__name__
+        result["error"] = _error_text(exc)
         if executed.exists():
             failed = out / "failed" / executed.name
             failed.parent.mkdir(parents=True, exist_ok=True)

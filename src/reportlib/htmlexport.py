@@ -13,16 +13,17 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
 from bs4 import BeautifulSoup
-from nbconvert import HTMLExporter
-from traitlets.config import Config
 
 from reportlib.atomic import write_text_atomic
 from reportlib.errors import BuildError
 from reportlib.paths import TEMPLATES_DIR
+
+if TYPE_CHECKING:  # nbformat and nbconvert take a second to import: only pages of notebooks need them
+    import nbformat
+    from nbconvert import HTMLExporter
 
 __all__ = ["OFFLINE_TEMPLATE", "index_page", "notebook_to_html", "offline_exporter", "offline_problems"]
 
@@ -47,6 +48,9 @@ _UNSAFE_HREF = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
 
 def offline_exporter() -> HTMLExporter:
     """An nbconvert exporter using the ``offline`` template: outputs and Markdown, no code, no prompts."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
     config = Config()
     config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY  # read by the exporter's filters too
     return HTMLExporter(
@@ -97,6 +101,8 @@ def notebook_to_html(
     is given the page is also written there atomically. Raises :class:`BuildError` naming what
     would be loaded from outside (e.g. a JavaScript chart library) instead of writing such a page.
     """
+    import nbformat
+
     source = "notebook"
     resources: dict[str, Any] = {"metadata": {}}
     if not isinstance(nb, nbformat.NotebookNode):
