@@ -48,9 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser(
         "build",
         help="parse reports, run every notebook, write HTML, Excel and index.html",
-        description="Parse PATHs (default seeds/) into data/processed/, derive the run plan (year-over-year per region, "
-        "cross-district per year, one profile per report, parse quality), run the notebooks with papermill in "
-        "parallel processes and write HTML, Excel and the executed notebooks to --out, plus index.html.",
+        description="Parse PATHs (default seeds/) into data/processed/ (other inputs: OUT/processed/), derive the run "
+        "plan (year-over-year per region, cross-district per year, one profile per report, parse quality), run the "
+        "notebooks with papermill in parallel processes and write HTML, Excel and the executed notebooks to --out, "
+        "plus index.html. Unchanged runs are served from OUT/.cache.json; a failed run keeps the previous good "
+        "output and leaves its executed notebook in OUT/failed/. Exit status 1 if any run or input failed.",
         epilog="example:\n  reportlib build --jobs 2 --out reports seeds/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -58,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=0, help="parallel notebook runs (default: number of cores)")
     b.add_argument("--out", default=None, help="output directory (default: reports/)")
     b.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
-    b.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook run")
+    b.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook run (default 600)")
 
     i = sub.add_parser("indicators", help="print the indicator taxonomy", description="Print the indicator taxonomy.")
     i.add_argument("--format", default="table", choices=["table", "csv", "json"])
