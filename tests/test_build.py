@@ -75,7 +75,8 @@ def test_yoy_workbook_holds_the_numbers(built):
     assert (row["上期数值"], row["本期数值"], row["增减"]) == (367, 283, -84)
     assert round(row["变化率（%）"], 1) == -22.9
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
-    assert ws._charts, "the year-over-year sheet carries a native chart"
+    (chart,) = ws._charts  # a native chart, under the wide table where staff see it without scrolling
+    assert chart.anchor._from.col == 0 and chart.anchor._from.row > len(rows)
     pct = ws.cell(row=2, column=header.index("变化率（%）") + 1)
     assert "%" in pct.number_format
     about = " ".join(str(c.value) for row in wb["说明"].iter_rows() for c in row if c.value)

@@ -66,10 +66,14 @@ GRAMMAR = [
     q("两千件", "2000", "件", id="cn-liang"),
     q("近两千件", "2000", "件", True, "近", "两千件", id="cn-hedged"),
     q("三千五百万元", "35000000", "元", id="cn-wan-yuan"),
-    q("一亿二千万元", "120000000", "元", id="cn-yi-wan",
-      marks=pytest.mark.xfail(strict=True, reason="numbers.cn_to_int multiplies the 亿 part again by 万")),
-    q("百余件", "100", "件", True, "余", id="cn-bare-hundred",
-      marks=pytest.mark.xfail(strict=True, reason="a numeral starting with 百/千 (百余件, 千余家) is not in the grammar")),
+    q("一亿二千万元", "120000000", "元", id="cn-yi-wan"),
+    q("三亿零五百万元", "305000000", "元", id="cn-yi-ling-wan"),
+    q("两千三百万元", "23000000", "元", id="cn-qian-wan-yuan"),
+    q("一千零十件", "1010", "件", id="cn-ling-shi"),
+    q("百余件", "100", "件", True, "余", id="cn-bare-hundred"),
+    q("千余家", "1000", "家", True, "余", id="cn-bare-thousand"),
+    q("近千名", "1000", "人", True, "近", "千名", id="cn-bare-thousand-hedged-before"),
+    q("千余万元", "10000000", "元", True, "余", id="cn-bare-thousand-wan-yuan"),
 ]
 
 
@@ -101,6 +105,109 @@ def test_view_numbers_round_trip(original, raw, value):
     m = found[raw]
     assert float(m.quantity.value) == value
     assert original[m.start : m.end] == raw
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("一亿二千万", 120_000_000), ("一亿零五", 100_000_005), ("十亿零三十万", 1_000_300_000), ("一万亿", 10**12),
+     ("两亿三千四百五十六万七千八百九十", 234_567_890), ("百", 100), ("千", 1000), ("二〇二四", 2024)],
+)
+def test_cn_to_int_yi_and_wan(written, value):
+    assert cn_to_int(written) == value
+
+
+def scanned(original: str) -> dict[str, tuple]:
+    """raw → (value, unit, unit_raw, approx, kind, unit_from) of every mention, offsets checked."""
+    out = {}
+    for m in scan(build_view(original)).mentions:
+        assert original[m.start : m.end] == m.raw
+        q = m.quantity
+        out[m.raw] = (float(q.value), q.unit, q.unit_raw, q.approx, m.kind, m.unit_from)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("original", "raw", "expected"),
+    [
+        # a list with one unit at its end: the earlier numbers take it (and its multiplier)
+        pytest.param("分别为367、2889、1425件。", "367", (367, "件", "件", False, "level", "list"), id="list-first"),
+        pytest.param("分别为367、2889、1425件。", "2889", (2889, "件", "件", False, "level", "list"), id="list-middle"),
+        pytest.param("分别为367、2889、1425件。", "1425件", (1425, "件", "件", False, "level", ""), id="list-last-own"),
+        pytest.param("收到和办结367及2889件。", "367", (367, "件", "件", False, "level", "list"), id="list-he-ji"),
+        pytest.param("分别为约367、近2889件。", "367", (367, "件", "件", True, "level", "list"), id="list-hedged-items"),
+        pytest.param("分别为300余、500余场次。", "300余", (300, "场", "场次", True, "level", "list"), id="list-yu-items"),
+        pytest.param("挽回损失分别为1.2、3.4万元。", "1.2", (12000, "元", "万元", False, "level", "list"), id="list-wan-yuan"),
+        pytest.param("分别为1.2万、3.4万元。", "1.2万", (12000, "元", "万元", False, "level", "list"), id="list-own-wan"),
+        pytest.param("成功率分别为99.5、98.7%。", "99.5", (99.5, "%", "%", False, "level", "list"), id="list-percent"),
+        pytest.param("同比分别提高1.2、0.8个百分点。", "1.2", (1.2, "个百分点", "个百分点", False, "change", "list"), id="list-points-change"),
+        pytest.param("法律援助案件３６７、２８８９件。", "３６７", (367, "件", "件", False, "level", "list"), id="list-fullwidth"),
+        pytest.param("辦理法律援助案件、公證分別為367、2889件。", "367", (367, "件", "件", False, "level", "list"), id="list-traditional"),
+        # a flattened table: the unit of the row, of the label or of the column header
+        pytest.param("法律援助案件 | 367 | 件", "367", (367, "件", "件", False, "level", "table"), id="table-unit-cell-after"),
+        pytest.param("指标 | 单位 | 数值\n法律援助案件 | 件 | 367", "367", (367, "件", "件", False, "level", "table"), id="table-unit-column"),
+        pytest.param("法律援助案件\t件\t367\t283", "283", (283, "件", "件", False, "level", "table"), id="table-tabs-two-values"),
+        pytest.param("法律援助案件（件） 367", "367", (367, "件", "件", False, "level", "table"), id="table-label-unit"),
+        pytest.param("法律援助案件（件）367", "367", (367, "件", "件", False, "level", "table"), id="table-label-unit-glued"),
+        pytest.param("挽回损失（单位：万元）｜502.4", "502.4", (5_024_000, "元", "万元", False, "level", "table"), id="table-label-danwei"),
+        pytest.param("项目\t数量（件）\t金额（万元）\n法律援助\t367\t502.4", "502.4", (5_024_000, "元", "万元", False, "level", "table"),
+                     id="table-header-column"),
+        pytest.param("（单位：件）\n项目 | 2023年\n法律援助案件 | 367", "367", (367, "件", "件", False, "level", "table"), id="table-caption"),
+        pytest.param("調解成功率（%） 99.5", "99.5", (99.5, "%", "%", False, "level", "table"), id="table-traditional-label"),
+        pytest.param("挽回經濟損失 | 萬元 | 2,460.42", "2,460.42", (24_604_200, "元", "万元", False, "level", "table"), id="table-traditional-wan"),
+        # 目标： makes the rest of its sentence a target
+        pytest.param("目标：出庭应诉率达到100%，败诉率控制在5%以内。", "5%", (5, "%", "%", False, "target", ""), id="target-colon-second-clause"),
+        pytest.param("2025年工作目标：办理法律援助案件1,500件。", "1,500件", (1500, "件", "件", False, "target", ""), id="target-colon-label"),
+        pytest.param("目标：办理案件1,500件。实际办理1,620件。", "1,620件", (1620, "件", "件", False, "level", ""), id="target-colon-ends-at-sentence"),
+        pytest.param("主要成效：办理法律援助案件367件。", "367件", (367, "件", "件", False, "level", ""), id="colon-not-a-target"),
+    ],
+)
+def test_unit_and_kind_from_context(original, raw, expected):
+    got = scanned(original)
+    assert got[raw] == expected, got
+
+
+@pytest.mark.parametrize(
+    ("original", "raw"),
+    [
+        pytest.param("对比2022、2023年数据", "2022", id="year-list"),
+        pytest.param("办理367，2889件", "367", id="comma-is-no-list"),
+        pytest.param("每件3至5件", "3", id="range-is-no-list"),
+        pytest.param("6月2、3日", "2", id="day-list-of-a-date"),
+        pytest.param("法律援助案件 | 367 | 283", "367", id="table-without-unit"),
+        pytest.param("法律援助案件 | 件 | 367 | 人", "367", id="table-two-units"),
+        pytest.param("项目 | 数值\n法律援助案件 | 367", "367", id="table-header-without-unit"),
+        pytest.param("编号 367 共计", "367", id="spaces-no-unit"),
+    ],
+)
+def test_no_unit_where_none_is_given(original, raw):
+    got = scanned(original)
+    assert raw in got and got[raw][1] == "" and got[raw][5] == "", got
+
+
+@pytest.mark.parametrize(
+    ("original", "raw", "unit"),
+    [
+        pytest.param("办理法律援助案件1,234件、服务3,000余人次", "1,234件", "件", id="own-units-differ"),
+        pytest.param("办理法律援助案件1,234件、3,000余人次", "1,234件", "件", id="own-units-differ-list"),
+    ],
+)
+def test_own_unit_is_kept(original, raw, unit):
+    got = scanned(original)
+    assert got[raw][1] == unit and got[raw][5] == ""
+
+
+@pytest.mark.parametrize("original", ["开展百日攻坚行动", "走进千家万户", "庆祝建党百年", "覆盖数百家企业", "成百上千人参与", "百分之九十五"])
+def test_bare_hundred_or_thousand_without_hedge_is_no_number(original):
+    assert scanned(original) == {}
+
+
+def test_table_row_joined_by_the_view_is_its_own_sentence():
+    original = ("指标名称 | 单位 | 2023年\n行政机关负责人出庭应诉率 | % | 100\n全区受理行政复议申请 | 件 | 216\n"
+                "规范性文件合法性审查 | 件 | 37\n")
+    sc = scan(build_view(original))
+    text = sc.view.text
+    rows = {m.raw: text[slice(*sc.sentences[m.sentence_index])] for m in sc.mentions}
+    assert rows == {"100": "行政机关负责人出庭应诉率|%|100", "216": "全区受理行政复议申请|件|216", "37": "规范性文件合法性审查|件|37"}
 
 
 # --------------------------------------------------------------------------- property tests
@@ -199,6 +306,23 @@ def test_chinese_numerals_round_trip(n):
     assert cn_to_int(written) == n
     if len(written) <= 12:  # the grammar takes a numeral of at most 12 characters
         assert parse_quantity(written + "件").value == n
+
+
+def to_cn_yi(n: int) -> str:
+    """A Chinese numeral of 亿 and above: 一亿二千万, 三亿零五百万, 十亿零三十万."""
+    high, low = divmod(n, 10**8)
+    if not low:
+        return to_cn(high) + "亿"
+    return to_cn(high) + "亿" + ("零" if low < 10**7 else "") + to_cn(low)
+
+
+@given(n=st.integers(min_value=10**8, max_value=10**12 - 1))
+@PROPERTY
+def test_chinese_numerals_with_yi_round_trip(n):
+    written = to_cn_yi(n)
+    assert cn_to_int(written) == n
+    if len(written) <= 12:
+        assert parse_quantity(written + "元").value == n
 
 
 # Random report-like text: filler without digits, numerals, units or hedges, with spaces and line

@@ -466,13 +466,29 @@ def _add_chart(ws: Worksheet, columns: list[_Column], spec: ChartSpec, n_rows: i
     chart.x_axis.title = spec.x_title
     chart.x_axis.delete = False  # openpyxl ≥3.1 hides axes unless told otherwise
     chart.y_axis.delete = False
+    chart.x_axis.tickLblPos = "low"  # category labels at the edge, clear of negative bars
     if len(spec.values) == 1:
         chart.legend = None
     if spec.horizontal:
         chart.width, chart.height = 16, max(7.5, 0.6 * n_rows + 3)
     else:
         chart.width, chart.height = max(16, 1.2 * n_rows * len(spec.values) + 4), 8.5
-    ws.add_chart(chart, f"{get_column_letter(len(columns) + 2)}2")
+    ws.add_chart(chart, chart_anchor(len(columns), n_rows))
+
+
+#: Sheets wider than this get their chart under the table, where it is seen without scrolling.
+CHART_BESIDE_MAX_COLUMNS = 8
+
+
+def chart_anchor(n_columns: int, n_rows: int) -> str:
+    """The cell a chart's top-left corner sits on: beside a narrow table, under a wide one.
+
+    >>> chart_anchor(3, 10), chart_anchor(20, 7)
+    ('E2', 'A10')
+    """
+    if n_columns <= CHART_BESIDE_MAX_COLUMNS:
+        return f"{get_column_letter(n_columns + 2)}2"
+    return f"A{n_rows + 3}"
 
 
 def _highlighted(sheet: Sheet) -> list[str]:
@@ -523,8 +539,9 @@ def _write_data_sheet(ws: Worksheet, sheet: Sheet) -> None:
     ws.auto_filter.ref = f"A1:{last}{n_rows + 1}"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if len(columns) <= CHART_BESIDE_MAX_COLUMNS:  # a wide sheet fitted to one page would be unreadable
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     _fit_widths(ws, columns)
     _highlight(ws, columns, _highlighted(sheet))
     if sheet.chart is not None:

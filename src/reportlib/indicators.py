@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from reportlib.errors import TaxonomyError
+from reportlib.numbers import UNITS
 from reportlib.paths import TAXONOMY_FILE
 
 FILL = r"(?:共计|总计|累计|合计|共|计|分别为|分别|达到|达|为|约|近|超过|超|逾|各类|全年|年度|有|多达|总数|数量|数|量|了|等)*"
@@ -350,45 +351,72 @@ _LIST_RE = re.compile(rf"(?:{_LIST_ITEM}{_LIST_SEP})*{_LIST_ITEM}")
 _NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _NAME_SEP_RE = re.compile(r"、|以及")
 _NAME_CONJ_RE = re.compile(r"[和及与]")
+_UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 #: Added to the pre-filter: a number right after a list separator may be the k-th of a 分别 list.
 _LIST_CONTINUES = r"(?:、|和|及|与|以及)[ ]?(?:约|近|超过|超|逾)?$"
 
 
 def _respectively(candidates, text: str, sentence: tuple[int, int], vstart: int) -> list[tuple[Indicator, int]] | None:
     """For the k-th number of ``A、B、C分别为x、y、z``, the indicator named k-th; None when the
-    number is not in such a list, [] when it is but its name belongs to no candidate.
+    number is not in such a list, [] when it is but its name belongs to no candidate, or when the
+    list has fewer names than numbers (``法律顾问分别为120、130人``: two years? two sub-groups?).
+
+    A plain list of same-unit numbers right after the names, without 分别 (``受理、审结行政复议案件
+    462、333件``), pairs the same way.
 
     >>> tax = load_taxonomy()
     >>> t = "全年受理、审结行政复议案件分别为462件、333件"
     >>> [ind.id for ind, _ in _respectively(tax.by_unit["件"], t, (0, len(t)), t.index("333"))]
     ['admin_reconsideration_closed']
+    >>> t = "全年受理、审结行政复议案件462、333件"
+    >>> [ind.id for ind, _ in _respectively(tax.by_unit["件"], t, (0, len(t)), t.index("462"))]
+    ['admin_reconsideration_accepted']
+    >>> t = "全年办理法律援助案件367、2889件"
+    >>> _respectively(tax.by_unit["件"], t, (0, len(t)), t.index("367"))
+    []
     """
     lo = sentence[0]
+    sentence_text = text[lo : sentence[1]]
     head = text[max(lo, vstart - 120) : vstart]
     hit = None
     for found in _RESPECTIVELY_RE.finditer(head):
         hit = found
-    if hit is None:
+    if hit is not None:
+        list_start = vstart - len(head) + hit.end()
+        numbers = _LIST_RE.match(text, list_start)
+        if numbers is not None and numbers.end() > vstart:
+            starts = [m.start() for m in _NUMBER_RE.finditer(text, list_start, numbers.end())]
+            if vstart in starts:
+                names_end = vstart - len(head) + hit.start()
+                names_start = _clause_start(text, lo, names_end)
+                if not text[names_start:names_end].strip() and names_start > lo:  # 受理和审结的案件，分别为…
+                    names_end = names_start - 1
+                    names_start = _clause_start(text, lo, names_end)
+                names = _names(text[names_start:names_end], len(starts))
+                if len(starts) < 2:
+                    return None
+                if len(names) < len(starts):
+                    return []  # 法律顾问分别为120、130人: more numbers than names, no pairing
+                return _pair(candidates, names, starts.index(vstart), len(starts), vstart - names_end, sentence_text)
+    plain = _plain_list(text, lo, sentence[1], vstart)
+    if plain is None:
         return None
-    list_start = vstart - len(head) + hit.end()
-    numbers = _LIST_RE.match(text, list_start)
-    if numbers is None or numbers.end() <= vstart:
+    list_start, starts = plain
+    names_text = text[_clause_start(text, lo, list_start) : list_start]
+    if not names_text.strip():
         return None
-    starts = [m.start() for m in _NUMBER_RE.finditer(text, list_start, numbers.end())]
-    if vstart not in starts:
-        return None
-    k, n = starts.index(vstart), len(starts)
-    names_end = vstart - len(head) + hit.start()
-    names_start = _clause_start(text, lo, names_end)
-    if not text[names_start:names_end].strip() and names_start > lo:  # 受理和审结的案件，分别为…
-        names_end = names_start - 1
-        names_start = _clause_start(text, lo, names_end)
-    names_text = text[names_start:names_end]
-    names = _names(names_text, n)
-    if n < 2 or len(names) < n:
-        return None
+    names = _names(names_text, len(starts))
+    if len(names) < len(starts):
+        return []
+    return _pair(candidates, names, starts.index(vstart), len(starts), vstart - list_start, sentence_text)
+
+
+def _pair(candidates, names: list[str], k: int, n: int, distance: int, sentence_text: str) -> list[tuple[Indicator, int]]:
+    """The indicator named by the k-th of the last ``n`` names, or [] when none is. An indicator
+    whose ``context`` is not in the sentence cannot be named (受理信访事项 is no 复议 受理)."""
     names = names[-n:]
     name = names[k]
+    candidates = [ind for ind in candidates if all(c.search(sentence_text) for c in ind.context)]
     # the name alone (受理), or with the noun the list shares at its end (受理 + 行政复议案件)
     for probe in (name, name + names[-1]):
         best: tuple[int, int, int, Indicator] | None = None
@@ -400,8 +428,59 @@ def _respectively(candidates, text: str, sentence: tuple[int, int], vstart: int)
             if best is None or key[:3] < best[:3]:
                 best = key
         if best is not None:
-            return [(best[3], vstart - names_end)]
+            return [(best[3], distance)]
     return []
+
+
+#: One number of a plain list (no 分别), with hedges, multiplier and an optional unit.
+_PLAIN_ITEM_RE = re.compile(
+    rf"(?:将近|接近|超过|约|近|超|逾)?(?P<num>\d[\d,]*(?:\.\d+)?)[ ]?(?:余|多)?(?:万|亿)?(?:余|多)?(?P<unit>{_UNIT_ALT})?"
+)
+_PLAIN_SEP_RE = re.compile(r"[ ]?(?:、|和|及|与|以及)[ ]?")
+_PLAIN_HEAD_RE = re.compile(
+    rf"(?:(?:将近|接近|超过|约|近|超|逾)?\d[\d,]*(?:\.\d+)?[ ]?(?:余|多)?(?:万|亿)?(?:余|多)?(?:{_UNIT_ALT})?"
+    rf"[ ]?(?:、|和|及|与|以及)[ ]?)+(?:将近|接近|超过|约|近|超|逾)?$"
+)
+_PLAIN_BEFORE = frozenset("、和及与约近超逾过")
+
+
+def _plain_list(text: str, lo: int, hi: int, vstart: int) -> tuple[int, list[int]] | None:
+    """(start, number starts) of the plain list of numbers holding ``vstart``: at least two numbers,
+    nothing but 、/和/及/与 between them, one unit (after the last, or the same after each).
+
+    >>> t = "审结462、约333件，纠错12件和30件，办理367件、1,500人次"
+    >>> _plain_list(t, 0, len(t), t.index("333")), _plain_list(t, 0, len(t), t.index("12"))
+    ((2, [2, 7]), (14, [14, 18]))
+    >>> _plain_list(t, 0, len(t), t.index("367")) is None  # 件 and 人次: not one list
+    True
+    """
+    start = vstart
+    if vstart > lo and text[vstart - 1] in _PLAIN_BEFORE:
+        head = _PLAIN_HEAD_RE.search(text, max(lo, vstart - 80), vstart)
+        if head is not None:
+            start = head.start()
+    else:  # cheap test that the number opens a list
+        item = _PLAIN_ITEM_RE.match(text, vstart, hi)
+        if item is None or _PLAIN_SEP_RE.match(text, item.end(), hi) is None:
+            return None
+    starts: list[int] = []
+    units: list[str] = []
+    pos = start
+    while True:
+        item = _PLAIN_ITEM_RE.match(text, pos, hi)
+        if item is None:
+            break
+        starts.append(item.start("num"))
+        units.append(item.group("unit") or "")
+        sep = _PLAIN_SEP_RE.match(text, item.end(), hi)
+        if sep is None:
+            break
+        pos = sep.end()
+    if len(starts) < 2 or vstart not in starts or not units[-1]:
+        return None
+    if any(u and u != units[-1] for u in units[:-1]):
+        return None
+    return start, starts
 
 
 def _names(text: str, n: int) -> list[str]:

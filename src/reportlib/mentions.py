@@ -11,8 +11,17 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
-from reportlib.normalize import View, split_sentences
-from reportlib.numbers import _CN_NUM_CHARS, HEDGE_PREFIXES, UNITS, Quantity, cn_to_int, quantity_from_match
+from reportlib.normalize import View, halfwidth, split_sentences
+from reportlib.numbers import (
+    _CN_NUM_CHARS,
+    HEDGE_PREFIXES,
+    UNITS,
+    Quantity,
+    cn_to_int,
+    quantity_from_match,
+    split_unit,
+    with_unit,
+)
 
 _units_alt = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _HEDGE_PRE = {h: len(h) for h in HEDGE_PREFIXES}
@@ -20,12 +29,13 @@ _HEDGE_PRE = {h: len(h) for h in HEDGE_PREFIXES}
 #: The scanner: numbers with optional infix hedges, multiplier and unit. It starts with a digit so
 #: that the regex engine can skip ahead fast; a hedge before the number (约, 超过 …) is looked up
 #: in Python. Chinese numerals are only taken when a unit follows (三百件), so that 一是 or 统一
-#: never reach Python code.
+#: never reach Python code. A numeral that starts with a bare 百/千 is a quantity only when hedged
+#: (百余件, 千余家, 近千名); :func:`skip_reason` drops the others.
 SCAN_RE = re.compile(
     rf"""
     (?:
         (?P<num>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)       # 3454 · 1,234 · 502.4
-      | (?P<cn>[零〇○一二两三四五六七八九十][{_CN_NUM_CHARS}]{{0,11}})
+      | (?P<cn>[零〇○一二两三四五六七八九十百千][{_CN_NUM_CHARS}]{{0,11}})  # 三百 · 百余 (see skip_reason)
         (?=[ ]?(?:余|多|来)?(?:万|亿)?(?:余|多)?(?:{_units_alt}))  # 三百件 (unit required)
     )
     [ ]?                                                       # PDF text: "3454 件"
@@ -43,6 +53,10 @@ _CHANGE_VERB_RE = re.compile(r"(?:增长|增加|上升|提高|提升|下降|减�
 _CHANGE_CONTEXT_RE = re.compile(r"同比|环比|较去年|较上年|比上年|比去年|较\d{4}年|较同期|较上一年|比\d{4}年|年均")
 _SHARE_RE = re.compile(r"占[^，,。；;]{0,12}?(?:的|比例|比重)?(?:为|达|约)?$")
 _TARGET_RE = re.compile(r"力争|目标|计划|预计|争取|拟|确保.{0,10}达到")
+#: A label that makes what follows its colon, to the end of the sentence, a target:
+#: 目标：… · 2025年工作目标：… · 计划：…
+_TARGET_LABEL_RE = re.compile(r"(?:力争|目标(?:任务)?|计划|预计|争取)(?:是|为)?[ ]?$")
+_SENTENCE_STOP_RE = re.compile(r"[。；;！？!?\n]")
 _YEARLIKE = re.compile(r"(?:19|20)\d\d")
 _LABEL_AFTER_RE = re.compile(r"热线|平台|品牌|工作法|机制|模式|专线|服务热线|号|届|次会议|周年")
 _HOTLINE_RE = re.compile(r"123\d\d|96\d{3}|110|119|120|122|148")
@@ -62,6 +76,9 @@ class Mention:
     kind: str
     sentence_index: int
     clause_start: int  # view offset where the number's clause starts
+    #: where the unit comes from when it is not written with the number: ``list`` (the end of
+    #: its list: 367、2889件) or ``table`` (its cell's row or column header); else ""
+    unit_from: str = ""
 
 
 @dataclass(slots=True)
@@ -78,9 +95,18 @@ def scan(view: View) -> Scan:
     text = view.text
     sentences = split_sentences(text)
     sentence_starts = [s for s, _ in sentences]
+    colons = target_colons(text)
     found: list[Mention] = []
+    unitless: list[int] = []  # indices into found
+    row_ends: list[int] = []  # view offsets where a table row ends without a line break
+    original = view.original
+    n_original, n_text = len(original), len(text)
+    # a table row joined with the next line by the view: only where cells are separated
+    rows = "|" in original or "\t" in original or "｜" in original
+    rescued: list[int] = []  # indices of numbers kept only because a table or list may give a unit
     for match in SCAN_RE.finditer(text):
-        if skip_reason(text, match) is not None:
+        reason = skip_reason(text, match)
+        if reason is not None and (reason not in _FOR_WANT_OF_A_UNIT or not _unit_may_follow(view, match)):
             continue
         vstart = match.start()
         try:
@@ -89,8 +115,30 @@ def scan(view: View) -> Scan:
             continue
         vend = vstart + len(quantity.raw)
         start, end = view.span_to_original(vstart, vend)
+        if rows and original.find("\n", start, end) >= 0:  # 2,460.42|人民调解…: the unit is the next row's
+            cut = _row_cut(view, vstart, start, end)
+            if cut is not None:
+                match = SCAN_RE.match(text, vstart, cut)
+                if match is None:
+                    continue
+                quantity = quantity_from_match(match, _hedge_before(text, vstart))
+                vend = vstart + len(quantity.raw)
+                start, end = view.span_to_original(vstart, vend)
+        tabled = None
+        if not quantity.unit:
+            if _table_edge(original, start, end):
+                unit_text = table_unit(original, start, end)
+                tabled = with_unit(quantity, unit_text) if unit_text else None
+                if tabled is not None:
+                    quantity = tabled
+            if not quantity.unit:
+                unitless.append(len(found))
+        if rows and end < n_original and original[end] in _ROW_GAP and vend < n_text and text[vend] != "\n":
+            row_end = _joined_row_end(view, vend, end)
+            if row_end is not None:
+                row_ends.append(row_end)
         clause_start = _clause_start(text, vstart)
-        kind = classify_kind(text, clause_start, vstart, quantity)
+        kind = classify_kind(text, clause_start, vstart, quantity, colons)
         found.append(
             Mention(
                 vstart=vstart,
@@ -98,13 +146,268 @@ def scan(view: View) -> Scan:
                 start=start,
                 end=end,
                 quantity=quantity,
-                raw=view.original[start:end],
+                raw=original[start:end],
                 kind=kind,
                 sentence_index=max(bisect_right(sentence_starts, vstart) - 1, 0),
                 clause_start=clause_start,
             )
         )
+        if tabled is not None:
+            found[-1].unit_from = "table"
+        if reason is not None:
+            rescued.append(len(found) - 1)
+    if row_ends:
+        sentences = _split_rows(text, sentences, row_ends, found, colons)
+    if unitless:
+        _inherit_list_units(text, found, unitless, colons)
+    if rescued:  # 拨打110、119: no unit came, so they are hotline numbers after all
+        drop = {i for i in rescued if i < len(found) and not found[i].quantity.unit}
+        found = [m for i, m in enumerate(found) if i not in drop]
     return Scan(view=view, mentions=found, sentences=sentences)
+
+
+#: Skip reasons that hold only because no unit is written next to the number: 120 is a hotline,
+#: 1234567 an identifier, unless its table cell or its list gives it a unit.
+_FOR_WANT_OF_A_UNIT = frozenset({"hotline number", "identifier"})
+
+
+def _unit_may_follow(view: View, match: re.Match[str]) -> bool:
+    """Whether a number written without a unit may take one from its list or table cell."""
+    text, original = view.text, view.original
+    end = match.end("num")
+    join = _LIST_JOIN_RE.match(text, end)
+    if join is not None and text[join.end() : join.end() + 1].isdigit():
+        return True
+    start, end = view.span_to_original(match.start("num"), end)
+    return _table_edge(original, start, end) and table_unit(original, start, end) is not None
+
+
+# --------------------------------------------------------------------------- table rows
+
+_ROW_GAP = frozenset(" \t|｜\u3000\xa0\r\n")
+_ROW_END_RE = re.compile(r"[ \t|｜\u3000\xa0]*\r?\n")
+
+
+def _joined_row_end(view: View, vend: int, end: int) -> int | None:
+    """Where the next row starts in the view when the number ending at ``end`` (``vend`` in the
+    view) closes a row of a flattened table and the view has joined that row with the next line."""
+    original, text = view.original, view.text
+    gap = _ROW_END_RE.match(original, end)
+    if gap is None:
+        return None
+    cut = original.rfind("\n", max(end - 300, 0), end)
+    line = original[cut + 1 : end]
+    if "|" not in line and "｜" not in line and "\t" not in line:
+        return None  # a line of prose broken after a number: one sentence
+    pos = vend
+    while pos < len(text) and view.to_original(pos) < gap.end():
+        pos += 1
+    return pos if pos < len(text) and text[pos - 1] != "\n" else None
+
+
+def _row_cut(view: View, vstart: int, start: int, end: int) -> int | None:
+    """The view offset where a table row ends inside the number written at ``[start, end)`` of the
+    original (its unit on the next line, joined by the view), or None when the line is prose."""
+    original = view.original
+    nl = original.find("\n", start, end)
+    line = original[original.rfind("\n", max(start - 300, 0), start) + 1 : start]
+    if "|" not in line and "｜" not in line and "\t" not in line:
+        return None
+    pos = vstart
+    while view.to_original(pos) < nl:
+        pos += 1
+    return pos
+
+
+def _split_rows(text: str, sentences: list[tuple[int, int]], row_ends: list[int], found: list[Mention],
+                colons: list[int]) -> list[tuple[int, int]]:
+    """``sentences`` cut where a table row ends, so that a row's numbers never take words from the
+    next row; the mentions' sentence indices, clauses and kinds follow."""
+    out = list(sentences)
+    for pos in sorted(set(row_ends)):
+        i = bisect_right([s for s, _ in out], pos) - 1
+        if i >= 0 and out[i][0] < pos < out[i][1]:
+            out[i : i + 1] = [(out[i][0], pos), (pos, out[i][1])]
+    starts = [s for s, _ in out]
+    for m in found:
+        m.sentence_index = max(bisect_right(starts, m.vstart) - 1, 0)
+        first = out[m.sentence_index][0]
+        if m.clause_start < first:
+            m.clause_start = first
+            m.kind = classify_kind(text, first, m.vstart, m.quantity, colons)
+    return out
+
+
+# --------------------------------------------------------------------------- units found elsewhere
+
+#: Between two numbers of a list that share the unit written after the last one (367、2889件):
+#: a separator and at most a hedge of the next number, nothing else.
+_LIST_JOIN_RE = re.compile(r"[ ]?(?:、|和|及|以及|与)[ ]?(?:将近|接近|超过|不少于|不低于|约|近|超|逾)?")
+
+
+def _inherit_list_units(text: str, found: list[Mention], unitless: list[int], colons: list[int]) -> None:
+    """Give the numbers of a list written without a unit the unit of the list's last number.
+
+    ``分别为367、2889、1425件``: 367 and 2889 are 件 too. Only a plain list qualifies: the numbers
+    are separated by 、/和/及/与 alone, and the last one carries the unit (its multiplier too:
+    ``1.2、3.4万元`` is 12000 元 and 34000 元). ``unitless`` are the indices of the mentions without
+    a unit; walking them back from the end passes the unit of the list's last number along the
+    chain. A number with a unit of its own is never changed.
+    """
+    tails: dict[int, Quantity] = {}  # index → the quantity whose unit it took
+    for i in reversed(unitless):
+        if i + 1 == len(found):
+            continue
+        m, nxt = found[i], found[i + 1]
+        tail = tails.get(i + 1) or nxt.quantity
+        if not tail.unit or _LIST_JOIN_RE.fullmatch(text, m.vend, nxt.vstart) is None:
+            continue
+        inherited = with_unit(m.quantity, tail.unit_raw)
+        if inherited is not None:
+            m.quantity, m.unit_from = inherited, "list"
+            m.kind = classify_kind(text, m.clause_start, m.vstart, inherited, colons)
+            tails[i] = tail
+
+
+#: Characters of the decoded text next to a number that may end a table cell: separators,
+#: white space, the closing bracket of a label's unit (法律援助案件（件） 367), a line end.
+_CELL_PREV = frozenset(" \t|｜\u3000\xa0)）:：")
+_CELL_NEXT = frozenset(" \t|｜\u3000\xa0\r\n")
+
+
+def _table_edge(original: str, start: int, end: int) -> bool:
+    """Cheap test that a number written without a unit may sit in a table cell."""
+    return (start > 0 and original[start - 1] in _CELL_PREV) or end >= len(original) or original[end] in _CELL_NEXT
+
+
+_PIPE_CELLS_RE = re.compile(r"[^|｜\t\r]+")
+_SPACE_CELLS_RE = re.compile(r"[^ \t\u3000\xa0\r]+")
+#: A cell that holds a number only (or nothing: — / -).
+_NUMBER_CELL_RE = re.compile(r"(?:将近|接近|超过|约|近|超|逾)?\d[\d,]*(?:\.\d+)?(?:余|多)?(?:万|亿)?(?:余|多)?|[-—–/]+")
+#: A label or header that ends with its unit: 法律援助案件（件） · 金额（万元） · 数量（单位：件）.
+_LABEL_UNIT_RE = re.compile(r"\((?:单位[:：] ?)?(?P<unit>[^()]{1,4})\)[:：]?$")
+#: A unit given for a whole table: 单位：件 · （单位：万元） · …情况统计表（单位：件）.
+_CAPTION_UNIT_RE = re.compile(r"单位[:：] ?(?P<unit>[^()\s]{1,4})\)?$")
+
+
+def _cells(line: str) -> list[tuple[int, int, str]]:
+    """Cells of one line of a flattened table: split at | or tabs when the line has them, else at
+    white space. Each cell as (start, end, text) with offsets into ``line``."""
+    pattern = _PIPE_CELLS_RE if ("|" in line or "｜" in line or "\t" in line) else _SPACE_CELLS_RE
+    cells = []
+    for found in pattern.finditer(line):
+        text = found.group(0)
+        stripped = text.strip(" \u3000\xa0")
+        if stripped:
+            lead = len(text) - len(text.lstrip(" \u3000\xa0"))
+            cells.append((found.start() + lead, found.start() + lead + len(stripped), stripped))
+    return cells
+
+
+def _unit_word(text: str) -> str | None:
+    """``text`` when it is a unit as written (件, 万元, %, 人次 …), in simplified script; else None."""
+    text = halfwidth(text).strip()
+    if 0 < len(text) <= 4 and split_unit(text) is None and not text.isascii():
+        from reportlib.formats import to_simplified
+
+        text = to_simplified(text)
+    return text if split_unit(text) is not None else None
+
+
+def _label_unit(text: str) -> str | None:
+    """The unit a label or header names at its end: 法律援助案件（件） → 件."""
+    found = _LABEL_UNIT_RE.search(halfwidth(text).strip())
+    return _unit_word(found.group("unit")) if found else None
+
+
+def table_unit(original: str, start: int, end: int, max_rows: int = 12) -> str | None:
+    """The unit of a number written without one in a flattened table, when the table says it
+    unambiguously; None otherwise. ``original[start:end]`` is the number.
+
+    In order: a cell of the same row that is a unit, with only numbers between (``法律援助案件 |
+    367 | 件`` or, under a 单位 column, ``法律援助案件 | 件 | 367``; two different units → None);
+    the unit in brackets at the end of the row's label (``法律援助案件（件） 367``); the unit in
+    the header of the number's column (``数量（件）``) or of the whole table (``单位：件``).
+
+    >>> def unit(t, x="367"):
+    ...     i = t.index(x)
+    ...     return table_unit(t, i, i + len(x))
+    >>> unit("法律援助案件 | 367 | 件"), unit("法律援助案件\\t件\\t367\\t283", "283"), unit("法律援助案件（件） 367")
+    ('件', '件', '件')
+    >>> unit("项目 | 数量（件） | 金额（万元）\\n法律援助 | 367 | 502.4", "502.4"), unit("（单位：件）\\n指标 | 数值\\n法律援助案件 | 367")
+    ('万元', '件')
+    >>> unit("法律援助案件 | 件 | 367 | 人"), unit("法律援助案件 | 367 | 283") is None
+    (None, True)
+    """
+    lo = max(start - 200, 0)
+    cut = original.rfind("\n", lo, start)
+    line_start = cut + 1 if cut >= 0 else lo
+    cut = original.find("\n", end, end + 200)
+    line_end = cut if cut >= 0 else min(end + 200, len(original))
+    cells = _cells(original[line_start:line_end])
+    s, e = start - line_start, end - line_start
+    k = next((i for i, (cs, ce, _) in enumerate(cells) if cs <= s and e <= ce), None)
+    if k is None:
+        return None
+    cs, ce, cell = cells[k]
+    if not _NUMBER_CELL_RE.fullmatch(halfwidth(cell)):
+        # the label and the number in one cell: 法律援助案件（件）367
+        if _NUMBER_CELL_RE.fullmatch(halfwidth(original[start : line_start + ce])):
+            return _label_unit(original[line_start + cs : start])
+        return None
+    units, label = set(), None
+    for step in (-1, 1):  # a unit cell in the row, numbers only in between
+        j = k + step
+        while 0 <= j < len(cells) and _NUMBER_CELL_RE.fullmatch(halfwidth(cells[j][2])):
+            j += step
+        if 0 <= j < len(cells):
+            unit = _unit_word(cells[j][2])
+            if unit:
+                units.add(unit)
+            elif step == -1:
+                label = cells[j][2]
+    if units:
+        return units.pop() if len(units) == 1 else None
+    if label is not None:
+        unit = _label_unit(label)
+        if unit:
+            return unit
+    if line_start and original[line_start - 1] != "\n":
+        return None  # a very long line: no header to look up
+    return _header_unit(original, line_start, k, len(cells), max_rows)
+
+
+def _header_unit(original: str, row_start: int, column: int, width: int, max_rows: int) -> str | None:
+    """The unit in the header of ``column`` of the table whose row starts at ``row_start``, or in
+    the table's caption (单位：件) right above the header. The header is the nearest line above
+    with as many cells whose cell in ``column`` is not a number (rows in between are data rows)."""
+    end = row_start - 1
+    for _ in range(max_rows):
+        if end <= 0:
+            return None
+        cut = original.rfind("\n", max(end - 200, 0), end)
+        cells = _cells(original[cut + 1 : end])
+        if len(cells) != width:
+            return None
+        if not _NUMBER_CELL_RE.fullmatch(halfwidth(cells[column][2])):
+            break
+        end = cut
+    else:
+        return None
+    header = cells[column][2]
+    unit = _unit_word(header) or _label_unit(header)
+    if unit:
+        return unit
+    for _, _, cell in cells:  # 项目（单位：件）
+        caption = _CAPTION_UNIT_RE.search(halfwidth(cell))
+        if caption:
+            return _unit_word(caption.group("unit"))
+    if cut > 0:  # a caption line right above the header: （单位：件）
+        above = original[original.rfind("\n", max(cut - 200, 0), cut) + 1 : cut]
+        caption = _CAPTION_UNIT_RE.search(halfwidth(above).strip())
+        if caption:
+            return _unit_word(caption.group("unit"))
+    return None
 
 
 def _hedge_before(text: str, pos: int) -> str:
@@ -123,8 +426,11 @@ def _clause_start(text: str, pos: int, limit: int = 80) -> int:
     return lo
 
 
-def classify_kind(text: str, clause_start: int, pos: int, quantity: Quantity) -> str:
+def classify_kind(text: str, clause_start: int, pos: int, quantity: Quantity, target_colons: list[int] | None = None) -> str:
     """``level`` | ``change`` | ``share`` | ``target`` from the words around a number.
+
+    ``target_colons``: the ends of every ``目标：`` label of ``text`` (:func:`target_colons`), when
+    the caller has them; else they are looked for near ``pos``.
 
     >>> from reportlib.numbers import parse_quantity as q
     >>> t = "信访事项1425件，较去年同期下降41.5%，占审结的42.42%，力争达到95%"
@@ -132,6 +438,8 @@ def classify_kind(text: str, clause_start: int, pos: int, quantity: Quantity) ->
     ['level', 'change', 'share', 'target']
     >>> classify_kind("同比提高1.31个百分点", 0, 4, q("1.31个百分点"))
     'change'
+    >>> classify_kind("目标：出庭应诉率达到100%", 3, 11, q("100%"))
+    'target'
     """
     if quantity.family == "points":
         return "change"
@@ -143,7 +451,46 @@ def classify_kind(text: str, clause_start: int, pos: int, quantity: Quantity) ->
         return "share"
     if _TARGET_RE.search(left):
         return "target"
+    if target_colons is None:
+        target_colons = target_colons_near(text, clause_start, pos)
+    if target_colons and _after_target_colon(text, target_colons, pos):
+        return "target"
     return "level"
+
+
+def target_colons(text: str) -> list[int]:
+    """Ends of the target labels with a colon in ``text`` (目标：, 工作计划：), in order.
+
+    >>> t = "成效：办理案件367件。2025年工作目标：出庭应诉率达到100%"
+    >>> [t[:end] for end in target_colons(t)]
+    ['成效：办理案件367件。2025年工作目标：']
+    """
+    return target_colons_near(text, 0, len(text), 0)
+
+
+def target_colons_near(text: str, lo: int, hi: int, limit: int = 80) -> list[int]:
+    """:func:`target_colons` of ``text[lo - limit : hi]`` only. Colons are found with ``str.find``
+    and the label is looked at only before one."""
+    lo = max(lo - limit, 0)
+    ends = []
+    for colon in (":", "："):
+        at = text.find(colon, lo, hi)
+        while at >= 0:
+            if _TARGET_LABEL_RE.search(text, max(at - 8, 0), at):
+                ends.append(at + 1)
+            at = text.find(colon, at + 1, hi)
+    return sorted(ends)
+
+
+def _after_target_colon(text: str, colons: list[int], pos: int) -> bool:
+    """Whether the last target label before ``pos`` is in the same sentence.
+
+    >>> t = "目标：出庭应诉率达到100%，败诉率控制在5%以内。办理案件367件"
+    >>> [_after_target_colon(t, target_colons(t), t.index(x)) for x in ["100%", "5%", "367"]]
+    [True, True, False]
+    """
+    i = bisect_right(colons, pos) - 1
+    return i >= 0 and _SENTENCE_STOP_RE.search(text, colons[i], pos) is None
 
 
 def skip_reason(text: str, match: re.Match[str]) -> str | None:
@@ -162,6 +509,8 @@ def skip_reason(text: str, match: re.Match[str]) -> str | None:
     ('slogan', 'date', 'identifier')
     >>> why("12348法律服务热线", "12348"), why("受理咨询12348件", "12348")
     ('hotline number', None)
+    >>> why("开展百日攻坚行动", "百日"), why("覆盖数百家企业", "百家"), why("深入千余家企业", "千余家"), why("近千名律师", "千名")
+    ('idiom or slogan', 'not a number', None, None)
     """
     num = match.group("num")
     cn = match.group("cn")
@@ -201,6 +550,11 @@ def skip_reason(text: str, match: re.Match[str]) -> str | None:
             return "slogan"
         if before in _CN_NUM_CHARS:
             return "part of a word"
+        if cn[0] in "百千":  # a bare 百/千: 百余件 and 近千名 are quantities
+            if before in "数几上成":
+                return "not a number"  # 数百件, 上千人, 成百上千
+            if not (match.group("mid1") or match.group("mid2") or _hedge_before(text, s)):
+                return "idiom or slogan"  # 百日攻坚, 千家万户, 建党百年
     if before == "第" or text[max(s - 2, 0) : s] == "第 ":
         return "ordinal"
     if before in _QUOTES:

@@ -82,8 +82,13 @@ class Quantity:
 def cn_to_int(text: str) -> int | None:
     """Value of a Chinese numeral written as a quantity; None when it is not one.
 
+    Place values below 万 add up within a section; 万 scales the section before it and 亿 scales
+    everything before it, so the 万 part after a 亿 is not scaled twice.
+
     >>> [cn_to_int(s) for s in ["三百", "十二", "二〇二四", "一千零五", "两万三千", "十", "三百五十六"]]
     [300, 12, 2024, 1005, 23000, 10, 356]
+    >>> [cn_to_int(s) for s in ["一亿二千万", "三亿零五百万", "一万亿", "百", "千", "二十万零八", "一千零十"]]
+    [120000000, 305000000, 1000000000000, 100, 1000, 200008, 1010]
     >>> cn_to_int("是") is None
     True
     """
@@ -91,18 +96,20 @@ def cn_to_int(text: str) -> int | None:
         return None
     if all(c in CN_DIGITS for c in text):  # digit by digit: 二〇二四
         return int("".join(str(CN_DIGITS[c]) for c in text))
-    total, section, digit = 0, 0, None
+    yi, wan, section, digit = 0, 0, 0, None
     for char in text:
         if char in CN_DIGITS:
-            digit = CN_DIGITS[char]
+            digit = CN_DIGITS[char] or None  # 零 only holds a place: 一千零十 = 1010
         elif char in CN_SMALL_UNITS:
             section += (1 if digit is None else digit) * CN_SMALL_UNITS[char]
             digit = None
-        else:  # 万 / 亿
-            section += digit or 0
-            total = (total + section) * int(MULTIPLIERS[char])
+        elif char == "万":  # 二千万: the section before it, in 万
+            wan += (section + (digit or 0)) * 10_000
             section, digit = 0, None
-    return total + section + (digit or 0)
+        else:  # 亿: everything before it, in 亿 (一万亿 = 10¹²)
+            yi = (yi + wan + section + (digit or 0)) * 100_000_000
+            wan, section, digit = 0, 0, None
+    return yi + wan + section + (digit or 0)
 
 
 def arabic_to_decimal(text: str) -> Decimal:
@@ -138,7 +145,7 @@ QUANTITY_RE = re.compile(
     (?P<pre>{_hedge_pre_alt})?             # 约 / 近 / 超过 … before the number
     (?:
         (?P<num>{_NUM})                    # 3454 · 1,234 · 502.4
-      | (?P<cn>[零〇○一二两三四五六七八九十][{_CN_NUM_CHARS}]{{0,11}})  # 三百 · 二〇二四 (taken with a unit)
+      | (?P<cn>[零〇○一二两三四五六七八九十百千][{_CN_NUM_CHARS}]{{0,11}})  # 三百 · 二〇二四 · 百余 (with a unit)
     )
     [ ]?                                   # PDF text: "3454 件"
     (?P<mid1>余|多|来)?                     # 467余万元
@@ -162,8 +169,10 @@ def parse_quantity(text: str) -> Quantity:
     (Decimal('560000000.0'), '元', '亿元')
     >>> q = parse_quantity("1.31个百分点"); (q.value, q.unit, q.family)
     (Decimal('1.31'), '个百分点', 'points')
-    >>> parse_quantity("三百件").value
-    Decimal('300')
+    >>> parse_quantity("三百件").value, parse_quantity("一亿二千万元").value
+    (Decimal('300'), Decimal('120000000'))
+    >>> q = parse_quantity("千余家"); (q.value, q.unit, q.qualifier)
+    (Decimal('1000'), '家', '余')
     >>> q = parse_quantity("100人左右"); (q.approx, q.qualifier)
     (True, '左右')
     """
@@ -206,6 +215,53 @@ def quantity_from_match(match: re.Match[str], pre: str = "") -> Quantity:
         approx=bool(hedges),
         qualifier=hedges[0] if hedges else "",
         raw=match.string[start:end],
+    )
+
+
+def split_unit(text: str) -> tuple[Decimal, str] | None:
+    """A unit as written, possibly with a multiplier, as (factor, unit); None when it is not one.
+
+    >>> split_unit("件"), split_unit("万元"), split_unit("万件"), split_unit("亿元"), split_unit("万"), split_unit("法治")
+    ((Decimal('1'), '件'), (Decimal('10000'), '元'), (Decimal('10000'), '件'), (Decimal('100000000'), '元'), None, None)
+    """
+    if text in ("万元", "亿元"):
+        return MULTIPLIERS[text[0]], "元"
+    if text in UNITS:
+        return Decimal(1), text
+    if len(text) > 1 and text[0] in MULTIPLIERS and text[1:] in UNITS:
+        return MULTIPLIERS[text[0]], text[1:]
+    return None
+
+
+def with_unit(quantity: Quantity, unit_text: str) -> Quantity | None:
+    """``quantity``, written without a unit, with the unit ``unit_text`` found elsewhere (the end of
+    its list, its table cell or header); a multiplier of that unit (万元) scales the number unless
+    the number carries its own (1.2万、3.4万元). ``raw`` stays the number as written. None when
+    ``unit_text`` is not a unit.
+
+    >>> q = with_unit(parse_quantity("367"), "件"); (q.value, q.unit, q.unit_raw, q.raw)
+    (Decimal('367'), '件', '件', '367')
+    >>> with_unit(parse_quantity("502.4"), "万元").value, with_unit(parse_quantity("1.2万"), "万元").value
+    (Decimal('5024000.0'), Decimal('12000.0'))
+    >>> q = with_unit(parse_quantity("约300余"), "场次"); (q.value, q.unit, q.approx, q.qualifier)
+    (Decimal('300'), '场', True, '约')
+    """
+    split = split_unit(unit_text)
+    if split is None:
+        return None
+    factor, unit = split
+    own = quantity.unit_raw if quantity.unit_raw in MULTIPLIERS else ""
+    value = quantity.value if own else quantity.value * factor
+    shown = own + unit if own else unit_text
+    canonical, family = UNITS[unit]
+    return Quantity(
+        value=value,
+        unit=canonical,
+        unit_raw=shown,
+        family=family,
+        approx=quantity.approx,
+        qualifier=quantity.qualifier,
+        raw=quantity.raw,
     )
 
 
