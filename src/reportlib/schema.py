@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import pandas as pd
 import pandera.pandas as pa
 
 from reportlib.errors import ReportlibError
 
-_IS_TEXT = pa.Check(lambda s: s.map(lambda v: isinstance(v, str)).all(), element_wise=False, error="values must be text")
+_IS_TEXT = pa.Check(
+    lambda s: pd.api.types.infer_dtype(s, skipna=False) in ("string", "empty") and not s.isna().any(),
+    element_wise=False,
+    error="values must be text",
+)
 
 
 def _text(*checks: pa.Check, **kwargs) -> pa.Column:
