@@ -96,9 +96,10 @@ def cjk_font_face(text: str) -> str:
     options.flavor, options.hinting, options.layout_features, options.name_IDs = "woff", False, [], [1, 2]
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted({ord(ch) for ch in text if not ch.isspace()}))
-    subsetter.subset(font)
     data = io.BytesIO()
-    font.save(data)
+    with font:  # closes the font file
+        subsetter.subset(font)
+        font.save(data)
     encoded = base64.b64encode(data.getvalue()).decode("ascii")
     return f'@font-face{{font-family:"{EMBEDDED_FAMILY}";src:url(data:font/woff;base64,{encoded}) format("woff");}}'
 

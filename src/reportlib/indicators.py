@@ -214,14 +214,18 @@ def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     last = None
     has_sub = "sub" in pattern.groupindex
     for match in pattern.finditer(text):
-        if has_sub and match.group("sub") and text[max(match.start() - 1, 0) : match.start()] in _OBJECT_MARKERS:
-            continue
+        if has_sub and match.group("sub"):
+            if text[max(match.start() - 1, 0) : match.start()] in _OBJECT_MARKERS:
+                continue
+            if match.group(0) == "项目" and (match.start() == 0 or text[match.end() : match.end() + 1] in _CELL_SEPARATORS):
+                continue  # 项目 | 单位 | 2023年: the header cell of a table, not a project
         last = match
     return last
 
 
 #: 将街道执法案卷纳入…: a unit after these words is an object, not the subject of the figure.
 _OBJECT_MARKERS = set("将把对向为与帮")
+_CELL_SEPARATORS = set("|｜\t")
 
 
 def match_indicators(

@@ -377,10 +377,10 @@ def table_unit(original: str, start: int, end: int, max_rows: int = 12) -> str |
     return _header_unit(original, line_start, k, len(cells), max_rows)
 
 
-def _header_unit(original: str, row_start: int, column: int, width: int, max_rows: int) -> str | None:
-    """The unit in the header of ``column`` of the table whose row starts at ``row_start``, or in
-    the table's caption (单位：件) right above the header. The header is the nearest line above
-    with as many cells whose cell in ``column`` is not a number (rows in between are data rows)."""
+def _header_row(original: str, row_start: int, column: int, width: int, max_rows: int) -> tuple[list, int] | None:
+    """The header row above the data row starting at ``row_start``: the nearest line above with
+    ``width`` cells whose cell in ``column`` is not a number, as (cells, offset of the line break
+    before it); None when a line of another width comes first."""
     end = row_start - 1
     for _ in range(max_rows):
         if end <= 0:
@@ -390,10 +390,56 @@ def _header_unit(original: str, row_start: int, column: int, width: int, max_row
         if len(cells) != width:
             return None
         if not _NUMBER_CELL_RE.fullmatch(halfwidth(cells[column][2])):
-            break
+            return cells, cut
         end = cut
-    else:
+    return None
+
+
+#: A column header naming a year: 2023年 · 2023年度 · 2023 · 二〇二三年 is rare in tables and left out.
+_YEAR_HEADER_RE = re.compile(r"((?:19|20)\d\d)\s*(?:年度?)?(?:数据|数值|数量|情况)?")
+
+
+def column_year(original: str, start: int, end: int, max_rows: int = 12) -> int | None:
+    """The year in the header of the table column holding the number at ``original[start:end]``
+    (a row with one value per year), or None when the number is not in such a column.
+
+    >>> t = "项目 | 单位 | 2022年 | 2023年\\n法律援助案件 | 件 | 2,100 | 2,675"
+    >>> column_year(t, t.index("2,100"), t.index("2,100") + 5), column_year(t, t.index("2,675"), len(t))
+    (2022, 2023)
+    >>> t = "项目 | 数量（件）\\n法律援助案件 | 367"
+    >>> column_year(t, t.index("367"), len(t)) is None
+    True
+    """
+    if not _table_edge(original, start, end):
         return None
+    cut = original.rfind("\n", max(start - 200, 0), start)
+    if cut < 0 and start > 200:
+        return None
+    line_start = cut + 1
+    cut = original.find("\n", end, end + 200)
+    line_end = cut if cut >= 0 else min(end + 200, len(original))
+    cells = _cells(original[line_start:line_end])
+    if len(cells) < 2:
+        return None
+    s, e = start - line_start, end - line_start
+    k = next((i for i, (cs, ce, _) in enumerate(cells) if cs <= s and e <= ce), None)
+    if k is None or not _NUMBER_CELL_RE.fullmatch(halfwidth(cells[k][2])):
+        return None
+    found = _header_row(original, line_start, k, len(cells), max_rows)
+    if found is None:
+        return None
+    year = _YEAR_HEADER_RE.fullmatch(halfwidth(found[0][k][2]))
+    return int(year.group(1)) if year else None
+
+
+def _header_unit(original: str, row_start: int, column: int, width: int, max_rows: int) -> str | None:
+    """The unit in the header of ``column`` of the table whose row starts at ``row_start``, or in
+    the table's caption (单位：件) right above the header. The header is the nearest line above
+    with as many cells whose cell in ``column`` is not a number (rows in between are data rows)."""
+    found = _header_row(original, row_start, column, width, max_rows)
+    if found is None:
+        return None
+    cells, cut = found
     header = cells[column][2]
     unit = _unit_word(header) or _label_unit(header)
     if unit:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reportlib.errors import InputError
 from reportlib.indicators import Taxonomy, load_taxonomy, match_indicators
-from reportlib.mentions import Scan, scan, to_float
+from reportlib.mentions import Scan, column_year, scan, to_float
 from reportlib.metadata import Metadata, extract_metadata
 from reportlib.normalize import TERMINATORS, View, build_view
 from reportlib.sections import Heading, find_headings, part_at
@@ -221,6 +221,9 @@ def _mention_rows(
     any_near, any_after = _prefilters(taxonomy)
     region_name = meta.region.name if meta.region else ""
     level = meta.region.level if meta.region else ""
+    report_year = meta.report_year
+    original = view.original
+    year_row: tuple[int, str, list] | None = None  # the last table row with year columns and its matches
     heading_starts = [h.vstart for h in headings]
     prev_end_in_sentence = -1
     prev_sentence = -1
@@ -236,10 +239,17 @@ def _mention_rows(
         heading = _deepest(headings, heading_starts, m.vstart)
         part = part_at(headings, m.vstart)
         matches = []
-        if m.kind in ("level", "share") and q.unit in taxonomy.by_unit and (
-            any_near.search(text, window_start, m.vstart) or any_after.match(text, m.vend)
-        ):
-            matches = match_indicators(taxonomy, text, sent, window_start, m.vstart, m.vend, q.unit, region_name, level)
+        year = None
+        if m.kind in ("level", "share") and q.unit in taxonomy.by_unit:
+            if any_near.search(text, window_start, m.vstart) or any_after.match(text, m.vend):
+                matches = match_indicators(taxonomy, text, sent, window_start, m.vstart, m.vend, q.unit, region_name, level)
+            year = column_year(original, m.start, m.end) if report_year else None
+            if year is not None:  # a row with one value per year: its label names every value of the row
+                row = original.rfind("\n", 0, m.start)
+                if matches:
+                    year_row = (row, q.unit, matches)
+                elif year_row is not None and year_row[:2] == (row, q.unit):
+                    matches = year_row[2]
         sentence_text = text[sent[0] : sent[1]]
         s_start, s_end = view.span_to_original(*sent)
         base = (
@@ -254,9 +264,12 @@ def _mention_rows(
             kind = m.kind
             if kind == "share" and ind.share_is_level:
                 kind = "level"
-            confidence, note = _mention_confidence(match.scope, match.scope_word, kind, part)
+            scope, scope_word = match.scope, match.scope_word
+            if year is not None and year < report_year:  # 法律援助案件 | 件 | 2,100 | 2,675 under 2022年 | 2023年
+                scope, scope_word = "year", f"{year}年"
+            confidence, note = _mention_confidence(scope, scope_word, kind, part)
             rows.append(_mention(common, ind.id, to_float(q.value), base, m, sentence_text, rid, n, heading, section_ids,
-                                 part, match.scope, match.scope_word, confidence, note, s_start, s_end, kind))
+                                 part, scope, scope_word, confidence, note, s_start, s_end, kind))
 
 
 _PREFILTERS: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
@@ -299,6 +312,7 @@ _SCOPE_NOTES = {
     "subgroup": "figure of a sub-group ({word}), not the total",
     "other": "figure of another jurisdiction ({word})",
     "partial": "figure for part of the year ({word})",
+    "year": "figure for an earlier year (the {word} column of a table), not the report year's",
 }
 
 
