@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 
+import pandas as pd
 import pytest
 
 import reportlib
-from reportlib.parse import MAX_BYTES
+from reportlib.parse import MAX_BYTES, MENTION_COLUMNS
 from tests.conftest import SEEDS, report_text
 
 GOOD = report_text("全区共办理法律援助案件1,234件，为受援人挽回损失约56.7万元。", issuer="杭州市西湖区司法局")
@@ -100,3 +101,35 @@ def test_determinism_two_parses_identical():
     a, b = reportlib.read_reports(SEEDS), reportlib.read_reports(SEEDS)
     for name in a.TABLES:
         assert a.table(name).equals(b.table(name)), name
+
+
+def test_frames_built_in_chunks_equal_frames_built_at_once(tmp_path, monkeypatch):
+    """assemble() turns rows into frames a few reports at a time (to bound memory): the result,
+    duplicates across chunks included, is the same as building everything at once."""
+    import reportlib.corpus as corpus_module
+
+    districts = ["西湖区", "上城区", "拱墅区", "滨江区", "萧山区"]
+    for i, district in enumerate(districts):
+        body = f"全区共办理法律援助案件{1000 + i},234件，为受援人挽回损失约{i + 5}6.7万元。"
+        (tmp_path / f"{i}.txt").write_text(report_text(body, issuer=f"杭州市{district}司法局"), encoding="utf-8")
+    (tmp_path / "9 copy.txt").write_bytes((tmp_path / "0.txt").read_bytes())  # a duplicate in the last chunk
+    at_once = reportlib.read_reports(tmp_path)
+    monkeypatch.setattr(corpus_module, "ASSEMBLE_CHUNK", 2)
+    chunked = reportlib.read_reports(tmp_path)
+    assert len(chunked.reports) == 5 and chunked.mentions["report_id"].nunique() == 5
+    for name in chunked.TABLES:
+        pd.testing.assert_frame_equal(chunked.table(name), at_once.table(name), obj=name)
+    assert "duplicate of" in problems_by_name(chunked)["9 copy.txt"][1]
+
+
+def test_a_chunk_that_breaks_its_schema_is_refused(tmp_path, monkeypatch):
+    import reportlib.corpus as corpus_module
+    from reportlib.errors import ReportlibError
+    from reportlib.parse import parse_text
+
+    monkeypatch.setattr(corpus_module, "ASSEMBLE_CHUNK", 1)
+    bad = parse_text(GOOD.replace("西湖区", "滨江区"), "b.txt")  # another report, in the second chunk
+    kind = MENTION_COLUMNS.index("kind")
+    bad.mentions[0] = (*bad.mentions[0][:kind], "total", *bad.mentions[0][kind + 1 :])
+    with pytest.raises(ReportlibError, match=r"(?s)frame 'mentions'.*'kind'.*total"):
+        corpus_module.assemble([parse_text(GOOD, "a.txt"), bad])

@@ -122,7 +122,8 @@ def read_reports(
     return assemble(results, problems, validate=validate)
 
 
-def _map(files: list[Path], jobs: int, progress: bool) -> list[ParsedReport | tuple]:
+def _map(files: list[Path], jobs: int, progress: bool) -> Iterator[ParsedReport | tuple]:
+    """Per-file results in input order, as they come (nothing is held here)."""
     if jobs <= 0:
         jobs = os.cpu_count() or 1
     bar = None
@@ -130,35 +131,41 @@ def _map(files: list[Path], jobs: int, progress: bool) -> list[ParsedReport | tu
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), unit="report", desc="parse", leave=False)
-    out: list[ParsedReport | tuple] = []
-    if jobs == 1 or len(files) < 2 * jobs:
-        for f in files:
-            out.append(parse_one(f))
-            if bar:
-                bar.update()
-    else:
-        chunk = max(1, min(64, len(files) // (jobs * 8) or 1))
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for item in pool.map(parse_one, files, chunksize=chunk):
-                out.append(item)
-                if bar:
-                    bar.update()
-    if bar:
-        bar.close()
-    return out
+    try:
+        if jobs == 1 or len(files) < 2 * jobs:
+            items: Iterable[ParsedReport | tuple] = map(parse_one, files)
+            yield from _counted(items, bar)
+        else:
+            chunk = max(1, min(64, len(files) // (jobs * 8) or 1))
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                yield from _counted(pool.map(parse_one, files, chunksize=chunk), bar)
+    finally:
+        if bar:
+            bar.close()
+
+
+def _counted(items: Iterable[ParsedReport | tuple], bar) -> Iterator[ParsedReport | tuple]:
+    for item in items:
+        if bar:
+            bar.update()
+        yield item
+
+
+#: Reports whose rows are turned into frames at a time: the row tuples of a chunk are freed as soon
+#: as its frames exist, so memory holds frames (compact) rather than rows (about 3x larger).
+ASSEMBLE_CHUNK = 500
 
 
 def assemble(results: Iterable[ParsedReport | tuple], problems: list[tuple] | None = None, *, validate: bool = True) -> Corpus:
-    """Build the frames once from per-report results, dropping duplicates."""
+    """Build the frames from per-report results (consumed as they come), dropping duplicates."""
     problems = list(problems or [])
     reports: list[dict] = []
-    sections: list[tuple] = []
-    mentions: list[tuple] = []
-    metrics: list[tuple] = []
-    checks: list[tuple] = []
+    rows: dict[str, list[tuple]] = {"sections": [], "mentions": [], "metrics": [], "checks": []}
+    chunks: dict[str, list[pd.DataFrame]] = {name: [] for name in rows}
     seen_hash: dict[str, str] = {}
     seen_key: dict[tuple, str] = {}
     seen_id: dict[str, str] = {}
+    pending = 0
     for item in results:
         if isinstance(item, tuple):
             problems.append(item)
@@ -175,24 +182,56 @@ def assemble(results: Iterable[ParsedReport | tuple], problems: list[tuple] | No
         if all(key):
             seen_key[key] = rep["source"]
         reports.append(rep)
-        sections.extend(item.sections)
-        mentions.extend(item.mentions)
-        metrics.extend(item.metrics)
+        rows["sections"].extend(item.sections)
+        rows["mentions"].extend(item.mentions)
+        rows["metrics"].extend(item.metrics)
+        rows["checks"].extend(item.checks)
         problems.extend(item.problems)
-        checks.extend(item.checks)
+        pending += 1
+        if pending == ASSEMBLE_CHUNK:
+            _flush(rows, chunks, validate)
+            pending = 0
+    _flush(rows, chunks, validate)
     corpus = Corpus(
         reports=_frame([tuple(r[c] for c in REPORT_COLUMNS) for r in reports], REPORT_COLUMNS),
-        sections=_frame(sections, SECTION_COLUMNS),
-        mentions=_frame(mentions, MENTION_COLUMNS),
-        metrics=_frame(metrics, METRIC_COLUMNS),
+        sections=_joined(chunks["sections"], SECTION_COLUMNS),
+        mentions=_joined(chunks["mentions"], MENTION_COLUMNS),
+        metrics=_joined(chunks["metrics"], METRIC_COLUMNS),
         problems=_frame(problems, PROBLEM_COLUMNS),
-        checks=_frame(checks, CHECK_COLUMNS),
+        checks=_joined(chunks["checks"], CHECK_COLUMNS),
     )
-    if validate:
-        from reportlib.schema import validate_corpus
+    chunks.clear()  # the chunk frames are copies now
+    if validate:  # the row tables were checked chunk by chunk (their ids start with a report's own id)
+        from reportlib.schema import validate_frame
 
-        validate_corpus(corpus)
+        validate_frame("reports", corpus.reports)
+        validate_frame("problems", corpus.problems)
     return corpus
+
+
+_COLUMNS = {"sections": SECTION_COLUMNS, "mentions": MENTION_COLUMNS, "metrics": METRIC_COLUMNS, "checks": CHECK_COLUMNS}
+
+
+def _flush(rows: dict[str, list[tuple]], chunks: dict[str, list[pd.DataFrame]], validate: bool) -> None:
+    """Turn the rows gathered so far into chunk frames (checked against their schemas)."""
+    for name, table_rows in rows.items():
+        if table_rows or not chunks[name]:
+            frame = _frame(table_rows, _COLUMNS[name])
+            if validate:
+                from reportlib.schema import validate_frame
+
+                validate_frame(name, frame)
+            chunks[name].append(frame)
+            table_rows.clear()
+
+
+def _joined(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:
+    frames = [frame for frame in frames if len(frame)] or frames[:1]
+    if not frames:
+        return _frame([], columns)
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True)
 
 
 _INT_COLUMNS = {"start", "end", "sentence_start", "sentence_end", "n_chars", "level", "n_sections", "n_mentions",

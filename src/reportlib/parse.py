@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,6 +225,8 @@ def _mention_rows(
     report_year = meta.report_year
     original = view.original
     year_row: tuple[int, str, list] | None = None  # the last table row with year columns and its matches
+    last_sent: tuple[int, int] | None = None
+    sentence_text, s_start, s_end = "", 0, 0
     heading_starts = [h.vstart for h in headings]
     prev_end_in_sentence = -1
     prev_sentence = -1
@@ -250,10 +253,11 @@ def _mention_rows(
                     year_row = (row, q.unit, matches)
                 elif year_row is not None and year_row[:2] == (row, q.unit):
                     matches = year_row[2]
-        sentence_text = text[sent[0] : sent[1]]
-        s_start, s_end = view.span_to_original(*sent)
+        if sent != last_sent:  # the mentions of one sentence share its text: one string, not one per mention
+            last_sent, sentence_text = sent, text[sent[0] : sent[1]]
+            s_start, s_end = view.span_to_original(*sent)
         base = (
-            q.unit, q.unit_raw, q.approx, q.qualifier,
+            q.unit, sys.intern(q.unit_raw), q.approx, q.qualifier,
         )
         if not matches:
             rows.append(_mention(common, "", to_float(q.value), base, m, sentence_text, rid, n, heading, section_ids, part,

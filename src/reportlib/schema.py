@@ -129,9 +129,13 @@ def schemas() -> dict[str, pa.DataFrameSchema]:
 
 def validate_corpus(corpus) -> None:  # corpus: reportlib.corpus.Corpus
     """Raise :class:`ReportlibError` naming the frame and column when a frame breaks its schema."""
-    for name, schema in schemas().items():
-        frame = corpus.table(name)
-        try:
-            schema.validate(frame, lazy=True)
-        except (pa.errors.SchemaErrors, pa.errors.SchemaError) as exc:
-            raise ReportlibError(f"frame {name!r} does not match its schema: {exc}") from exc
+    for name in schemas():
+        validate_frame(name, corpus.table(name))
+
+
+def validate_frame(name: str, frame: pd.DataFrame) -> None:
+    """Check one frame (or a chunk of one: rows of whole reports) against the schema of ``name``."""
+    try:
+        schemas()[name].validate(frame, lazy=True)
+    except (pa.errors.SchemaErrors, pa.errors.SchemaError) as exc:
+        raise ReportlibError(f"frame {name!r} does not match its schema: {exc}") from exc
