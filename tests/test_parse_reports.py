@@ -85,3 +85,22 @@ def test_read_reports_api_accepts_files_and_dirs(seeds_dir):
     corpus = reportlib.read_reports([str(f) for f in files])
     assert len(corpus.reports) == 2
     assert list(corpus.reports["source"]) == [str(f) for f in files]
+
+
+def test_part_of_a_position_walks_up_from_its_deepest_heading(seeds_dir):
+    """The fast lookup of the required part (measures, shortcomings, plans …) agrees with the
+    plain scan over every heading, at every character of every seed."""
+    from reportlib.formats import extract
+    from reportlib.normalize import build_view
+    from reportlib.parse import _deepest, _part_of
+    from reportlib.sections import find_headings, part_at
+
+    parts = set()
+    for path in sorted(seeds_dir.iterdir()):
+        text = build_view(extract(path.read_bytes(), str(path)).text).text
+        headings = find_headings(text)
+        starts = [h.vstart for h in headings]
+        parts |= {h.part for h in headings}
+        for pos in range(0, len(text), 7):
+            assert _part_of(headings, _deepest(headings, starts, pos)) == part_at(headings, pos), (path.name, pos)
+    assert parts >= {"measures", "shortcomings", "plans"}

@@ -13,6 +13,7 @@ reason a person can act on; no other exception escapes :func:`extract` or :func:
 from __future__ import annotations
 
 import codecs
+import collections
 import contextlib
 import datetime as dt
 import functools
@@ -184,18 +185,18 @@ def _common_chars() -> frozenset[str]:
     return frozenset(_COMMON_SIMPLIFIED) | frozenset(_opencc("s2t").convert(_COMMON_SIMPLIFIED))
 
 
-def _is_cjk(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or "\uf900" <= char <= "\ufaff"
+_CJK_RE = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
 
 
 def _common_share(text: str) -> tuple[float, int]:
     """Share of CJK characters that are frequent ones, and how many CJK characters there are
     (in the first 20,000 characters)."""
-    cjk = [c for c in text[:20_000] if _is_cjk(c)]
+    cjk = _CJK_RE.findall(text, 0, 20_000)
     if not cjk:
         return 0.0, 0
+    counts = collections.Counter(cjk)
     common = _common_chars()
-    return sum(c in common for c in cjk) / len(cjk), len(cjk)
+    return sum(n for c, n in counts.items() if c in common) / len(cjk), len(cjk)
 
 
 def _control_share(text: str) -> float:

@@ -39,19 +39,22 @@ HEADING_START_RE = re.compile(r"[一二三四五六七八九十]{1,3}[、.]|\([�
 #: Lines that web pages and PDF conversion add around the report text.
 BOILERPLATE_LINE_RE = re.compile(
     r"""
-    ^[ \t]*(?:
+    ^(?:                                           # whole lines …
+      [ \t]*(?:
         索\s*引\s*号 | 备注/文号 | 发布机构 | 公文生成日期 | 生成日期 | 发文机关 | 主题分类 | 体裁分类
       | 浏览次数 | 访问量 | 来源[:：]
       | 附件下载 | 扫一扫 | 相关解读 | 文字解读 | 图片解读 | 视频解读 | 访谈解读 | 媒体报道 | 相关链接
       | 【打印】 | 【关闭】 | \[打印\] | \[关闭\] | 打印本页 | 关闭窗口 | 分享到 | 字号[:：]
       | 签发人[:：] | [(（]此件主动公开[)）] | [(（]联系人 | 抄送[:：] | 抄报[:：]
-    ).*$
-    | (?:成文日期|发文日期|发布日期|发布时间|发表时间|更新时间|时间)[ \t]*[:：][ \t]*   # a web page's date stamp …
+      ).*$
+    | [ \t]*[-—–]\s*\d{1,3}\s*[-—–][ \t]*$          # PDF page numbers: — 3 —
+    | [ \t]*第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?[ \t]*$
+    | [ \t]*\d{1,3}[ \t]*$(?!\n[ \t\n]*[件人万亿元%个次场份条项名家余多])   # a page number alone on its line
+    | .{0,40}\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发[ \t]*$
+    )
+    | (?=[成发更时])                               # … and a web page's date stamp (the look-ahead is a fast filter) …
+      (?:成文日期|发文日期|发布日期|发布时间|发表时间|更新时间|时间)[ \t]*[:：][ \t]*
       \d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:[ \t]+\d{1,2}:\d{2}(?::\d{2})?)?          # … only, not what follows it
-    | ^[ \t]*[-—–]\s*\d{1,3}\s*[-—–][ \t]*$          # PDF page numbers: — 3 —
-    | ^[ \t]*第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?[ \t]*$
-    | ^[ \t]*\d{1,3}[ \t]*$(?!\n[ \t\n]*[件人万亿元%个次场份条项名家余多])   # a page number alone on its line
-    | ^.{0,40}\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发[ \t]*$
     """,
     re.VERBOSE | re.MULTILINE,
 )
@@ -164,22 +167,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     ['一、主要成效', '共办理案件367件，挽回损失约502.4万元。', '成功率99.9%！']
     """
     spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_END_RE.finditer(text):
-        end = match.end()
-        if text[start:end].strip():
-            s = start
-            while s < end and text[s] in " \n":
-                s += 1
-            e = end - 1 if text[end - 1] == "\n" else end
+    for match in _SENTENCE_RE.finditer(text):
+        s, e = match.span(1)
+        if s < e and not text[s:e].isspace():
             spans.append((s, e))
-        start = end
-    if start < len(text) and text[start:].strip():
-        s = start
-        while text[s] in " \n":
-            s += 1
-        spans.append((s, len(text)))
     return spans
 
 
-_SENTENCE_END_RE = re.compile(r"[。！？!?]+[”」』\"]?|\n")
+#: One sentence: blanks before it skipped, then up to and including its end mark (。！？ and a
+#: closing quote) or up to the line break.
+_SENTENCE_RE = re.compile(r'[ \n]*([^\n。！？!?]*(?:[。！？!?]+[”」』"]?)?)')

@@ -18,7 +18,7 @@ from reportlib.indicators import Taxonomy, load_taxonomy, match_indicators
 from reportlib.mentions import Scan, column_year, scan, to_float
 from reportlib.metadata import Metadata, extract_metadata
 from reportlib.normalize import TERMINATORS, View, build_view
-from reportlib.sections import Heading, find_headings, part_at
+from reportlib.sections import Heading, find_headings
 
 #: A report is tens of kilobytes; anything this large is not one report (and would not fit the frames).
 MAX_BYTES = 20 * 1024 * 1024
@@ -240,13 +240,14 @@ def _mention_rows(
         prev_end_in_sentence = m.vend
         q = m.quantity
         heading = _deepest(headings, heading_starts, m.vstart)
-        part = part_at(headings, m.vstart)
+        part = _part_of(headings, heading)
         matches = []
         year = None
         if m.kind in ("level", "share") and q.unit in taxonomy.by_unit:
             if any_near.search(text, window_start, m.vstart) or any_after.match(text, m.vend):
                 matches = match_indicators(taxonomy, text, sent, window_start, m.vstart, m.vend, q.unit, region_name, level)
-            year = column_year(original, m.start, m.end) if report_year else None
+            if report_year and (matches or year_row is not None):
+                year = column_year(original, m.start, m.end)
             if year is not None:  # a row with one value per year: its label names every value of the row
                 row = original.rfind("\n", 0, m.start)
                 if matches:
@@ -299,6 +300,16 @@ def _mention(common, indicator, value, base, m, sentence_text, rid, n, heading, 
         f"{rid}-m{n + 1:03d}", section_ids[heading.index] if heading else "", heading.heading if heading else "",
         part, scope, scope_word, confidence, False, note, s_start, s_end,
     )
+
+
+def _part_of(headings: list[Heading], heading: Heading | None) -> str:
+    """The required-content part a position under ``heading`` (its deepest heading) falls in: the
+    nearest part named by the heading or one of its ancestors (what :func:`reportlib.sections.part_at` finds)."""
+    while heading is not None:
+        if heading.part:
+            return heading.part
+        heading = headings[heading.parent] if heading.parent is not None else None
+    return ""
 
 
 def _deepest(headings: list[Heading], starts: list[int], pos: int) -> Heading | None:

@@ -8,17 +8,17 @@ from dataclasses import dataclass
 #: Heading markers by rank (lower rank = higher in the tree).
 HEADING_RE = re.compile(
     r"""
-    (?P<part>第[一二三四五六七八九十]{1,3}部分)                  # 第一部分
-  | (?P<cn>[一二三四五六七八九十]{1,3})[、.]                   # 一、
-  | \((?P<paren>[一二三四五六七八九十]{1,3})\)                 # (一)   (full-width normalised)
-  | (?P<num>\d{1,2})[.、](?![\d%])                           # 1.  1、
-  | (?P<shi>[一二三四五六七八九十]{1,2}是)(?=[^，,。;]{2})        # 一是 (also inside a paragraph)
+    ^(?:                                                          # line markers, at a line start
+        (?P<part>第[一二三四五六七八九十]{1,3}部分)                # 第一部分
+      | (?P<cn>[一二三四五六七八九十]{1,3})[、.]                 # 一、
+      | \((?P<paren>[一二三四五六七八九十]{1,3})\)               # (一)   (full-width normalised)
+      | (?P<num>\d{1,2})[.、](?![\d%])                         # 1.  1、
+    )
+  | (?:^|(?<=[。;；:：，,]))                                     # 一是 also after a clause
+    (?P<shi>[一二三四五六七八九十]{1,2}是)(?=[^，,。;]{2})
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.MULTILINE,
 )
-#: What may stand before a marker: line markers at a line start, 一是 also after a clause.
-_LINE_START = "\n"
-_SHI_BEFORE = "\n。;；:：，,"
 RANKS = {"part": 0, "cn": 1, "paren": 2, "num": 3, "shi": 4}
 
 #: Required parts of the genre (reporting-rules.md) recognised from heading wording.
@@ -57,9 +57,6 @@ def find_headings(text: str) -> list[Heading]:
     stack: list[Heading] = []
     for match in HEADING_RE.finditer(text):
         kind = match.lastgroup or "cn"
-        at = match.start()
-        if at and text[at - 1] not in (_SHI_BEFORE if kind == "shi" else _LINE_START):
-            continue
         rank = RANKS[kind]
         marker_end = match.end()
         marker = text[match.start() : marker_end]
