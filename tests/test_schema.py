@@ -64,3 +64,9 @@ def test_duplicate_metric_rows_are_refused(seed_corpus):
     broken = dataclasses.replace(seed_corpus, metrics=metrics.iloc[[0, 0]].reset_index(drop=True))
     with pytest.raises(ReportlibError, match="frame 'metrics'"):
         validate_corpus(broken)
+
+
+def test_an_empty_frame_passes_whatever_dtype_its_text_columns_got(seed_corpus):
+    """A frame with no rows (no problems, say) read back from CSV may carry float columns: still valid."""
+    empty = seed_corpus.problems.iloc[0:0].astype({"source": "float64"})
+    validate_corpus(dataclasses.replace(seed_corpus, problems=empty))

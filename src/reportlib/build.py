@@ -246,7 +246,7 @@ def _relative_sources(corpus, root: Path) -> None:
     for name in corpus.TABLES:
         frame = corpus.table(name)
         if "source" in frame.columns:
-            frame["source"] = [s[len(prefix):] if isinstance(s, str) and s.startswith(prefix) else s for s in frame["source"]]
+            frame["source"] = frame["source"].map(lambda s: s[len(prefix) :] if isinstance(s, str) and s.startswith(prefix) else s)
 
 
 def run_build(

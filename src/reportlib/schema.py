@@ -10,7 +10,7 @@ import pandera.pandas as pa
 from reportlib.errors import ReportlibError
 
 _IS_TEXT = pa.Check(
-    lambda s: pd.api.types.infer_dtype(s, skipna=False) in ("string", "empty") and not s.isna().any(),
+    lambda s: s.empty or (pd.api.types.infer_dtype(s, skipna=False) == "string" and not s.isna().any()),
     element_wise=False,
     error="values must be text",
 )
