@@ -159,11 +159,33 @@ def test_quality_coverage_matrix(seed_corpus):
 # ---------------------------------------------------------------------------- display and plan
 
 
+def test_workbook_cells_carry_chinese_not_codes(made_up, tmp_path):
+    """Staff read 市级/下级单位/主要举措和成效, not city/sub/measures: in workbooks and in page tables."""
+    import openpyxl
+
+    from reportlib.workbooks import profile_workbook
+
+    rid = made_up.reports.loc[made_up.reports["region"] == "武侯区", "report_id"].item()
+    book = openpyxl.load_workbook(profile_workbook(analysis.report_profile(rid, made_up), tmp_path / "p.xlsx"))
+    cells = {c for ws in book for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)}
+    assert not cells & {"measures", "shortcomings", "plans", "city", "county", "level", "sub", "whole", "fail"}
+    assert "主要举措和成效" in " ".join(cells) and "县级" in cells
+    outline = nbview.table(analysis.report_profile(rid, made_up)["outline"]).data
+    assert ">measures<" not in outline
+
+
 def test_tables_escape_report_text():
     frame = pd.DataFrame({"sentence": ['<script>alert(1)</script><img src=x onerror="x()">'], "value": [1.0]})
     html = nbview.table(frame).data
     assert "<script>" not in html and "&lt;script&gt;" in html and "<img" not in html
     assert nbview.with_mark("<b>367件</b>", "367件") == "&lt;b&gt;<mark>367件</mark>&lt;/b&gt;"
+
+
+def test_tables_show_a_region_level_in_chinese_and_a_heading_level_as_a_number():
+    regions = pd.DataFrame({"region": ["厦门市", "鲤城区"], "level": ["city", "county"]})
+    assert "<td>市级</td>" in nbview.table(regions).data and "<td>县级</td>" in nbview.table(regions).data
+    headings = pd.DataFrame({"heading": ["主要举措和成效"], "level": [1]})
+    assert "<td>1</td>" in nbview.table(headings).data
 
 
 def test_plan_follows_the_corpus(made_up):

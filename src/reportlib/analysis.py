@@ -44,6 +44,7 @@ __all__ = [
     "load_population",
     "narrative",
     "quality",
+    "readable_codes",
     "report_label",
     "report_profile",
     "report_text",
@@ -130,6 +131,8 @@ LABELS: dict[str, str] = {
     "heading": "标题",
     "evidence": "依据",
     "marker": "序号",
+    "section_id": "标题编号",
+    "parent_id": "上级标题编号",
     "expected": "应有",
     "found": "是否具备",
     "where": "位置",
@@ -150,7 +153,8 @@ LABELS: dict[str, str] = {
 
 _DIRECTION_ZH = {"up": "上升", "down": "下降", "flat": "持平"}
 _KIND_ZH = {"government": "人民政府", "department": "政府部门", "party_government": "党委政府联合", "": "未识别"}
-_LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "": "未识别"}
+#: A region's level as staff read it.
+LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "": "未识别"}
 
 # ---------------------------------------------------------------------------- loading
 
@@ -548,7 +552,7 @@ def cross_district(
             "per_10k": math.nan, "per_capita_note": "", "level_note": "",
         }
         if mixed and r.level != "county":
-            row["level_note"] = f"{r.region}为{_LEVEL_ZH.get(r.level or '', '')}数据，与区县不可直接比较"
+            row["level_note"] = f"{r.region}为{LEVEL_ZH.get(r.level or '', '')}数据，与区县不可直接比较"
         if per_capita and population is not None:
             pop = _nearest_population(population, r.region_code, int(year))
             if pop is None:
@@ -593,6 +597,36 @@ PARTS: tuple[tuple[str, str, str, str], ...] = (
      r"下一步|下一年度|(?:19|20)\d\d年(?:度)?(?:工作)?(?:安排|打算|计划)|工作安排|工作打算"),
     ("other", "其他需要报告的情况", r"其他需要报告|其他事项", r"其他需要报告"),
 )
+#: Code values of the frames as staff read them, per column (a region's ``level`` only when text).
+CODES_ZH: dict[str, dict[str, str]] = {
+    "level": dict(LEVEL_ZH),
+    "kind": {"level": "总量", "change": "增减", "share": "占比", "target": "目标",  # a number's kind …
+             "count": "计数", "amount": "金额", "rate": "比率"},  # … or an indicator's
+    "scope": {"whole": "全域", "sub": "下级单位", "subgroup": "部分群体", "other": "其他地区", "partial": "部分时段",
+              "year": "其他年份", "": ""},
+    "part": {**{part: name for part, name, _, _ in PARTS}, "": ""},
+    "status": {"pass": "通过", "fail": "未通过", "warn": "需复核"},
+    "issuer_kind": {"government": "人民政府", "department": "政府部门", "party_government": "党委政府联合", "": ""},
+}
+
+
+def readable_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the code values of :data:`CODES_ZH` columns in Chinese (others unchanged).
+
+    >>> readable_codes(pd.DataFrame({"level": ["city", "county"], "status": ["fail", "odd"]})).values.tolist()
+    [['市级', '未通过'], ['县级', 'odd']]
+    >>> readable_codes(pd.DataFrame({"level": [1, 2]}))["level"].tolist()  # a heading level stays a number
+    [1, 2]
+    """
+    out = frame
+    for column, names in CODES_ZH.items():
+        if column in frame.columns and len(frame) and frame[column].map(lambda v: isinstance(v, str)).all():
+            if out is frame:
+                out = frame.copy()
+            out[column] = frame[column].map(lambda v, names=names: names.get(v, v))
+    return out
+
+
 _STATUS_ZH = {"present": "有（专门标题）", "in_text": "有（正文或下级标题中提及）", "missing": "未见"}
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
@@ -763,7 +797,7 @@ def report_profile(report_id: str, corpus: Corpus, deadline: str = "04-01", text
         if f == "issuer_kind":
             v = _KIND_ZH.get(str(v), str(v))
         elif f == "level":
-            v = _LEVEL_ZH.get(str(v), str(v))
+            v = LEVEL_ZH.get(str(v), str(v))
         values.append("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
     metadata = pd.DataFrame({"field": [LABELS.get(f, f) for f in meta_fields], "value": values})
     when = timeliness(report, deadline)

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
-from reportlib.analysis import LABELS, format_value
+from reportlib.analysis import LABELS, format_value, readable_codes
 
 __all__ = [
     "MINUS",
@@ -85,7 +85,7 @@ def table(frame: pd.DataFrame, columns: Sequence[str] | None = None, labels: Map
     """
     labels = {**LABELS, **(labels or {})}
     formats = dict(formats or {})
-    view = frame[list(columns)] if columns is not None else frame
+    view = readable_codes(frame[list(columns)] if columns is not None else frame)
     shown = pd.DataFrame(index=view.index)
     for col in view.columns:
         series = view[col]

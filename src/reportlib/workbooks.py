@@ -6,6 +6,7 @@ formula); this module only decides what goes where.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
@@ -14,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from reportlib.analysis import LABELS, report_label
+from reportlib.analysis import LABELS, readable_codes, report_label
 from reportlib.excel import ChartSpec, ColumnFormat, Sheet, write_workbook
 
 __all__ = [
@@ -69,6 +70,11 @@ def _about(title: str, what: str, sources: str, parameters: Mapping[str, Any], h
     ]
 
 
+def _write(dest: str | os.PathLike[str], sheets: list[Sheet], about: list[tuple[str, str]], title: str) -> Path:
+    sheets = [dataclasses.replace(sheet, frame=readable_codes(sheet.frame)) for sheet in sheets]
+    return write_workbook(dest, sheets, about, title, timestamp=dt.date.today())
+
+
 def year_over_year_workbook(yoy: pd.DataFrame, reports: pd.DataFrame, dest: str | os.PathLike[str],
                             parameters: Mapping[str, Any] | None = None) -> Path:
     """同比 workbook: 说明, 同比 (one row per indicator, evidence columns, up/down colours, chart of
@@ -106,7 +112,7 @@ def year_over_year_workbook(yoy: pd.DataFrame, reports: pd.DataFrame, dest: str 
         "“增减”=本期−上期；“变化率（%）”=增减÷上期×100，绿色为上升、红色为下降；比率类指标（%）的增减单位为百分点。"
         "两年数据来自不同发布机关时见“口径说明”；“约数”表示原文用了约、余、多等字样。",
     )
-    return write_workbook(dest, [sheet, sources], about, title, timestamp=dt.date.today())
+    return _write(dest, [sheet, sources], about, title)
 
 
 def cross_district_workbook(cross: pd.DataFrame, reports: pd.DataFrame, dest: str | os.PathLike[str],
@@ -155,7 +161,7 @@ def cross_district_workbook(cross: pd.DataFrame, reports: pd.DataFrame, dest: st
         "市级数据与区县数据不可直接比较（见“层级说明”）。",
         extra=[("人口数据", f"{population_source}（常住人口）：\n{pop_text}")],
     )
-    return write_workbook(dest, sheets, about, title, timestamp=dt.date.today())
+    return _write(dest, sheets, about, title)
 
 
 def _most_reported(cross: pd.DataFrame) -> str:
@@ -190,7 +196,7 @@ def profile_workbook(profile: Mapping[str, Any], dest: str | os.PathLike[str], p
         "“必备内容”中“有（专门标题）”表示有对应的一级或二级标题，“有（正文或下级标题中提及）”表示只在正文或下级标题中出现。",
         extra=[("是否按时", when["text"]), ("小结", "\n".join(profile["summary"]))],
     )
-    return write_workbook(dest, sheets, about, title, timestamp=dt.date.today())
+    return _write(dest, sheets, about, title)
 
 
 def quality_workbook(q: Mapping[str, pd.DataFrame], reports: pd.DataFrame, dest: str | os.PathLike[str],
@@ -212,7 +218,7 @@ def quality_workbook(q: Mapping[str, pd.DataFrame], reports: pd.DataFrame, dest:
     title = "法治政府建设年度报告 解析质量"
     about = _about(title, "解析结果的完整性：每份报告提取了哪些指标，哪些数字未被采用，哪些检查未通过。",
                    sources_text(reports), parameters or {}, "“未采用数字”的“说明”列给出原因；空白单元格表示未提取到。")
-    return write_workbook(dest, sheets, about, title, timestamp=dt.date.today())
+    return _write(dest, sheets, about, title)
 
 
 def metrics_workbook(metrics: pd.DataFrame, reports: pd.DataFrame, dest: str | os.PathLike[str]) -> Path:
@@ -234,4 +240,4 @@ def metrics_workbook(metrics: pd.DataFrame, reports: pd.DataFrame, dest: str | o
     title = "法治政府建设年度报告 全部指标"
     about = _about(title, "解析出的全部指标及其出处。", sources_text(reports), {},
                    "“起始位置/结束位置”为原文（解码后）中的字符偏移，text[起始:结束] 即“原文数值”。")
-    return write_workbook(dest, sheets, about, title, timestamp=dt.date.today())
+    return _write(dest, sheets, about, title)
