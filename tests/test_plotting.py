@@ -108,3 +108,16 @@ def test_figures_display_as_png_in_ipython(monkeypatch, restore_rc):
     fig = plotting.bar_chart(pd.DataFrame({"区": ["鲤城区"], "件": [283]}), "区", "件", "法律援助案件")
     data, _ = shell.display_formatter.format(fig)
     assert data["image/png"].startswith(b"\x89PNG")
+
+
+def test_axes_are_labelled_in_chinese_never_with_column_codes(restore_rc):
+    plotting.setup_matplotlib()
+    frame = pd.DataFrame({"region": ["厦门市", "鲤城区"], "value": [40980, 4155], "pct_change": [-22.9, 20.3],
+                          "indicator_name": ["法律援助案件", "人民调解"]})
+    (ax,) = plotting.bar_chart(frame, "region", "value", "2024年 人民调解", horizontal=True).axes
+    assert ax.get_ylabel() == "地区"
+    (ax,) = plotting.bar_chart(frame, "region", "value", "2024年 人民调解").axes
+    assert ax.get_xlabel() == "地区"
+    (ax,) = plotting.change_chart(frame, "indicator_name", "pct_change", "变化率").axes
+    labels = {ax.get_xlabel(), ax.get_ylabel()}
+    assert not any(label.isascii() and label for label in labels), labels

@@ -135,6 +135,18 @@ def _new_figure(n_categories: int, horizontal: bool) -> Figure:
     return Figure(figsize=size, layout="constrained")
 
 
+def axis_label(column: str) -> str:
+    """A column's name as readers see it on an axis: its Chinese label, or nothing for a code name.
+
+    >>> axis_label("region"), axis_label("indicator_name"), axis_label("label"), axis_label("pct_change_x")
+    ('地区', '指标', '报告', '')
+    """
+    from reportlib.analysis import LABELS
+
+    label = LABELS.get(column, column)
+    return "" if label.isascii() else label
+
+
 def bar_chart(
     df: pd.DataFrame,
     x: str,
@@ -174,8 +186,8 @@ def bar_chart(
     if len(columns) > 1:
         ax.legend()
     ax.set_title(title)
-    ax.set_xlabel(xlabel if xlabel is not None else ("" if horizontal else x))
-    ax.set_ylabel(ylabel if ylabel is not None else (x if horizontal else ""))
+    ax.set_xlabel(xlabel if xlabel is not None else ("" if horizontal else axis_label(x)))
+    ax.set_ylabel(ylabel if ylabel is not None else (axis_label(x) if horizontal else ""))
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 
@@ -207,6 +219,6 @@ def change_chart(
     ax.axvline(0, color="#424242", linewidth=0.8)
     ax.margins(x=0.15)  # room for the value labels at both ends
     ax.set_title(title)
-    ax.set_xlabel(xlabel if xlabel is not None else change)
+    ax.set_xlabel(xlabel if xlabel is not None else axis_label(change))
     ax.spines[["top", "right"]].set_visible(False)
     return fig
