@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -117,13 +118,22 @@ def bullets(items: Iterable[str]) -> HTML:
 def with_mark(sentence: str, raw: str) -> str:
     """``sentence`` escaped, with the first occurrence of ``raw`` wrapped in ``<mark>``.
 
+    The sentence is the normalised text and ``raw`` the original, so ``3454 件`` or ``３６７件``
+    is found as ``3454件`` or ``367件``.
+
     >>> with_mark("共办理<案件>367件。", "367件")
     '共办理&lt;案件&gt;<mark>367件</mark>。'
+    >>> with_mark("排查调处矛盾纠纷3454件，调处成功3452件", "3454 件"), with_mark("共367件", "３６７件")
+    ('排查调处矛盾纠纷<mark>3454件</mark>，调处成功3452件', '共<mark>367件</mark>')
     """
-    at = sentence.find(raw) if raw else -1
-    if at < 0:
+    from reportlib.normalize import halfwidth
+
+    key = re.sub(r"\s+", "", halfwidth(raw)) if raw else ""
+    found = re.search(r"\s*".join(map(re.escape, key)), sentence) if key else None
+    if found is None:
         return html.escape(sentence)
-    return html.escape(sentence[:at]) + f"<mark>{html.escape(raw)}</mark>" + html.escape(sentence[at + len(raw):])
+    at, end = found.span()
+    return html.escape(sentence[:at]) + f"<mark>{html.escape(sentence[at:end])}</mark>" + html.escape(sentence[end:])
 
 
 def yoy_table(yoy: pd.DataFrame) -> HTML:
