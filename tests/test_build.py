@@ -77,6 +77,7 @@ def test_yoy_workbook_holds_the_numbers(built):
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     (chart,) = ws._charts  # a native chart, under the wide table where staff see it without scrolling
     assert chart.anchor._from.col == 0 and chart.anchor._from.row > len(rows)
+    assert chart.type == "bar" and chart.x_axis.scaling.orientation == "maxMin"  # rows top-down, as in the table
     pct = ws.cell(row=2, column=header.index("变化率（%）") + 1)
     assert "%" in pct.number_format
     about = " ".join(str(c.value) for row in wb["说明"].iter_rows() for c in row if c.value)

@@ -470,6 +470,7 @@ def _add_chart(ws: Worksheet, columns: list[_Column], spec: ChartSpec, n_rows: i
     if len(spec.values) == 1:
         chart.legend = None
     if spec.horizontal:
+        chart.x_axis.scaling.orientation = "maxMin"  # first row on top, as in the table
         chart.width, chart.height = 16, max(7.5, 0.6 * n_rows + 3)
     else:
         chart.width, chart.height = max(16, 1.2 * n_rows * len(spec.values) + 4), 8.5
