@@ -285,6 +285,8 @@ def _choose(data: bytes, viable: dict[str, str]) -> str:
     """
     scores = {codec: _common_share(text)[0] for codec, text in viable.items()}
     by_score = max(scores, key=scores.__getitem__)
+    if all(scores[by_score] - score > 0.1 for codec, score in scores.items() if codec != by_score):
+        return by_score  # a clear lead: the detector's answer would be overruled anyway (below)
     try:
         from charset_normalizer import from_bytes
 

@@ -10,12 +10,13 @@ from pathlib import Path
 import yaml
 
 from reportlib.errors import TaxonomyError
+from reportlib.guard import AnyOf, guarded
 from reportlib.numbers import UNITS
 from reportlib.paths import TAXONOMY_FILE
 
 FILL = r"(?:共计|总计|累计|合计|共|计|分别为|分别|达到|达|为|约|近|超过|超|逾|各类|全年|年度|有|多达|总数|数量|数|量|了|等)*"
 #: Whole-jurisdiction and sub-unit wording, nearest to the number wins.
-SCOPE_RE = re.compile(
+SCOPE_RE = guarded(
     r"""
     (?P<whole>(?:全(?P<wsuf>[省市区县旗州])|我(?P<wsuf2>[省市区县旗])|本(?P<wsuf3>[省市区县])(?!级))(?:各级|各类)?  # 全市各级: one phrase
       |各级)
@@ -24,7 +25,7 @@ SCOPE_RE = re.compile(
     """,
     re.VERBOSE,
 )
-PARTIAL_RE = re.compile(r"(?:\d{1,2}月(?:份)?(?:\d{1,2}日)?|试运行|运行|成立|启动|挂牌)以来|上半年|前三季度|[一二三四]季度")
+PARTIAL_RE = guarded(r"(?:\d{1,2}月(?:份)?(?:\d{1,2}日)?|试运行|运行|成立|启动|挂牌)以来|上半年|前三季度|[一二三四]季度")
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class Taxonomy:
     by_unit: dict[str, tuple[Indicator, ...]]
     #: Pre-filter: a number whose left window does not match this cannot be claimed through
     #: ``near`` (any indicator's wording, or a list separator: 分别为462件、333件).
-    any_near: re.Pattern[str]
+    any_near: AnyOf
 
     def __getitem__(self, indicator_id: str) -> Indicator:
         for item in self.indicators:
@@ -81,14 +82,16 @@ def _expand(pattern: str, pieces: dict[str, str], where: str) -> str:
     return re.sub(r"\{([a-z_]+)\}", sub, pattern)
 
 
-def _compile(patterns: list[str] | str | None, pieces: dict[str, str], where: str, template: str = "{}") -> re.Pattern[str] | None:
+def _compile(patterns: list[str] | str | None, pieces: dict[str, str], where: str, template: str = "{}",
+             guard: bool = False) -> re.Pattern[str] | None:
     if not patterns:
         return None
     if isinstance(patterns, str):
         patterns = [patterns]
     body = "|".join(f"(?:{_expand(p, pieces, where)})" for p in patterns)
     try:
-        return re.compile(template.replace("{}", body, 1))
+        pattern = template.replace("{}", body, 1)
+        return guarded(pattern) if guard else re.compile(pattern)
     except re.error as exc:
         raise TaxonomyError(f"{where}: invalid regular expression ({exc}): {body}") from exc
 
@@ -133,7 +136,7 @@ def _load(path: Path) -> Taxonomy:
         if not spec.get("near") and not spec.get("after"):
             raise TaxonomyError(f"{where}: needs at least one 'near' or 'after' pattern")
         gap = int(spec.get("gap", 6))
-        near = _compile(spec.get("near"), pieces, where, "(?:{})" + FILL + r"[^，,;；。\n\d]{0," + str(gap) + "}$")
+        near = _compile(spec.get("near"), pieces, where, "(?:{})" + FILL + r"[^，,;；。\n\d]{0," + str(gap) + "}$", guard=True)
         wording = _compile(spec.get("near"), pieces, where)
         if wording is not None:
             near_bodies.append(wording.pattern)
@@ -162,7 +165,7 @@ def _load(path: Path) -> Taxonomy:
     for item in items:
         for unit in item.units:
             by_unit.setdefault(unit, []).append(item)
-    any_near = re.compile("|".join([*near_bodies, _LIST_CONTINUES]))
+    any_near = AnyOf([*near_bodies, _LIST_CONTINUES])
     return Taxonomy(
         indicators=tuple(items),
         by_unit={u: tuple(sorted(v, key=lambda i: -i.priority)) for u, v in by_unit.items()},

@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
+from reportlib.guard import guarded, max_width, search_tail
 from reportlib.normalize import View, halfwidth, split_sentences
 from reportlib.numbers import (
     _CN_NUM_CHARS,
@@ -31,7 +32,7 @@ _HEDGE_PRE = {h: len(h) for h in HEDGE_PREFIXES}
 #: in Python. Chinese numerals are only taken when a unit follows (三百件), so that 一是 or 统一
 #: never reach Python code. A numeral that starts with a bare 百/千 is a quantity only when hedged
 #: (百余件, 千余家, 近千名); :func:`skip_reason` drops the others.
-SCAN_RE = re.compile(
+SCAN_RE = guarded(
     rf"""
     (?:
         (?P<num>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)       # 3454 · 1,234 · 502.4
@@ -50,9 +51,10 @@ SCAN_RE = re.compile(
 
 _CLAUSE_BREAK = "，,；;。！？!?\n:："
 _CHANGE_VERB_RE = re.compile(r"(?:增长|增加|上升|提高|提升|下降|减少|降低|回落|增|降|减|升)了?(?:约|近|超过|达)?$")
-_CHANGE_CONTEXT_RE = re.compile(r"同比|环比|较去年|较上年|比上年|比去年|较\d{4}年|较同期|较上一年|比\d{4}年|年均")
+_CHANGE_CONTEXT_RE = guarded(r"同比|环比|较去年|较上年|比上年|比去年|较\d{4}年|较同期|较上一年|比\d{4}年|年均")
 _SHARE_RE = re.compile(r"占[^，,。；;]{0,12}?(?:的|比例|比重)?(?:为|达|约)?$")
-_TARGET_RE = re.compile(r"力争|目标|计划|预计|争取|拟|确保.{0,10}达到")
+_TARGET_RE = guarded(r"力争|目标|计划|预计|争取|拟|确保.{0,10}达到")
+_CHANGE_VERB_WIDTH, _SHARE_WIDTH = max_width(_CHANGE_VERB_RE), max_width(_SHARE_RE)
 #: A label that makes what follows its colon, to the end of the sentence, a target:
 #: 目标：… · 2025年工作目标：… · 计划：…
 _TARGET_LABEL_RE = re.compile(r"(?:力争|目标(?:任务)?|计划|预计|争取)(?:是|为)?[ ]?$")
@@ -509,10 +511,10 @@ def classify_kind(text: str, clause_start: int, pos: int, quantity: Quantity, ta
     if quantity.family == "points":
         return "change"
     left = text[clause_start:pos]
-    if _CHANGE_VERB_RE.search(left) and (_CHANGE_CONTEXT_RE.search(left) or quantity.family == "rate"):
+    if search_tail(_CHANGE_VERB_RE, _CHANGE_VERB_WIDTH, left) and (_CHANGE_CONTEXT_RE.search(left) or quantity.family == "rate"):
         if not left.endswith(("到", "至")):
             return "change"
-    if _SHARE_RE.search(left):
+    if search_tail(_SHARE_RE, _SHARE_WIDTH, left):
         return "share"
     if _TARGET_RE.search(left):
         return "target"
@@ -577,17 +579,13 @@ def skip_reason(text: str, match: re.Match[str]) -> str | None:
     >>> why("开展百日攻坚行动", "百日"), why("覆盖数百家企业", "百家"), why("深入千余家企业", "千余家"), why("近千名律师", "千名")
     ('idiom or slogan', 'not a number', None, None)
     """
-    num = match.group("num")
-    cn = match.group("cn")
-    s = match.start("num") if num is not None else match.start("cn")
-    e = match.end("num") if num is not None else match.end("cn")
-    unit = match.group("unit")
-    mult = match.group("mult")
+    num, cn, unit, mult = match.group("num", "cn", "unit", "mult")
+    s, e = match.span("num" if num is not None else "cn")
     before = text[s - 1] if s > 0 else "\n"
     after = text[e] if e < len(text) else "\n"
     after2 = text[e : e + 2]
     if num is not None:
-        digits = num.replace(",", "")
+        digits = num.replace(",", "") if "," in num else num
         if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha()):
             return "date, time or code"
         if (before in "-/:~" and s > 1 and text[s - 2].isdigit()) or (after in "-/:~" and text[e + 1 : e + 2].isdigit()):

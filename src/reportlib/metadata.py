@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reportlib.guard import guarded
 from reportlib.normalize import View
 from reportlib.numbers import cn_to_int
 from reportlib.regions import Region, resolve
@@ -48,7 +49,7 @@ DATE_RE = re.compile(
     re.VERBOSE,
 )
 _ISO_DATE_RE = re.compile(r"((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})")
-_PUBLISHED_RE = re.compile(r"(?<!生成)(?<!成文)(?<!发文)(?:发布时间|发表时间|发布日期|时间|日期)[ \t]*[:：][ \t]*((?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2})")
+_PUBLISHED_RE = guarded(r"(?<!生成)(?<!成文)(?<!发文)(?:发布时间|发表时间|发布日期|时间|日期)[ \t]*[:：][ \t]*((?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2})")
 _ISSUED_META_RE = re.compile(r"(?:公文生成日期|成文日期|发文日期|生成日期)[ \t]*[:：][ \t]*((?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2})")
 _PUBLISHER_RE = re.compile(r"(?:发布机构|发文机关|来源)[ \t]*[:：][ \t]*([\u4e00-\u9fff]{2,30})")
 _HEADER_ISSUER_RE = re.compile(r"^[ \t]*([\u4e00-\u9fff]{3,40}?)[ \t]*文件[ \t]*$", re.MULTILINE)

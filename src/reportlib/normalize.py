@@ -39,7 +39,7 @@ HEADING_START_RE = re.compile(r"[一二三四五六七八九十]{1,3}[、.]|\([�
 #: Lines that web pages and PDF conversion add around the report text.
 BOILERPLATE_LINE_RE = re.compile(
     r"""
-    ^(?:                                           # whole lines …
+    ^(?:                                           # whole lines
       [ \t]*(?:
         索\s*引\s*号 | 备注/文号 | 发布机构 | 公文生成日期 | 生成日期 | 发文机关 | 主题分类 | 体裁分类
       | 浏览次数 | 访问量 | 来源[:：]
@@ -52,11 +52,17 @@ BOILERPLATE_LINE_RE = re.compile(
     | [ \t]*\d{1,3}[ \t]*$(?!\n[ \t\n]*[件人万亿元%个次场份条项名家余多])   # a page number alone on its line
     | .{0,40}\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发[ \t]*$
     )
-    | (?=[成发更时])                               # … and a web page's date stamp (the look-ahead is a fast filter) …
-      (?:成文日期|发文日期|发布日期|发布时间|发表时间|更新时间|时间)[ \t]*[:：][ \t]*
-      \d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:[ \t]+\d{1,2}:\d{2}(?::\d{2})?)?          # … only, not what follows it
     """,
     re.VERBOSE | re.MULTILINE,
+)
+#: A web page's date stamp (the stamp only, not what follows it on the line). Blanked after the
+#: lines above (a separate pattern: each alone lets the engine skip ahead, one alternation does not).
+DATE_STAMP_RE = re.compile(
+    r"""
+    (?:成文日期|发文日期|发布日期|发布时间|发表时间|更新时间|时间)[ \t]*[:：][ \t]*
+    \d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:[ \t]+\d{1,2}:\d{2}(?::\d{2})?)?
+    """,
+    re.VERBOSE,
 )
 
 _WS_RUN_RE = re.compile(r"[ \t\r\n\f\v]+")
@@ -108,8 +114,13 @@ def build_view(original: str, simplify: bool | None = None) -> View:
         converted = to_simplified(text)
         if len(converted) == len(text):
             text = converted
-    text = BOILERPLATE_LINE_RE.sub(lambda m: " " * len(m.group(0)), text)
+    text = BOILERPLATE_LINE_RE.sub(_blank, text)
+    text = DATE_STAMP_RE.sub(_blank, text)
     return _collapse_whitespace(original, text)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
 
 
 def _collapse_whitespace(original: str, text: str) -> View:

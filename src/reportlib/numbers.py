@@ -7,8 +7,8 @@ Lexicons are data (module-level tables); helpers are small and pure. Values are
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 # --------------------------------------------------------------------------- lexicons
 
@@ -58,9 +58,9 @@ _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CN_NUM_CHARS = "零〇○一二两三四五六七八九十百千万亿"
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
-    """One parsed number: the value in its canonical unit, with what the text said.
+class Quantity(NamedTuple):
+    """One parsed number: the value in its canonical unit, with what the text said (immutable;
+    a named tuple because the parser makes one per number and a tuple is the cheapest to make).
 
     >>> q = parse_quantity("约502.4万元")
     >>> q.value, q.unit, q.approx, q.qualifier, q.raw
@@ -184,38 +184,48 @@ def parse_quantity(text: str) -> Quantity:
 
 def quantity_from_match(match: re.Match[str], pre: str = "") -> Quantity:
     """Build a :class:`Quantity` from a :data:`QUANTITY_RE` match (``pre``: a hedge found before it)."""
-    num = match.group("num")
+    num, cn, mid1, mult, mid2, unit_raw, post = match.group(*_QUANTITY_GROUPS)
     if num is not None:
-        value = arabic_to_decimal(num)
+        value = arabic_to_decimal(num) if "," in num else Decimal(num)
+        start = match.start("num")
     else:
-        parsed = cn_to_int(match.group("cn"))
+        parsed = cn_to_int(cn)
         if parsed is None:
-            raise ValueError(f"not a Chinese numeral: {match.group('cn')!r}")
+            raise ValueError(f"not a Chinese numeral: {cn!r}")
         value = Decimal(parsed)
-    unit_raw = match.group("unit") or ""
-    mult = match.group("mult")
-    if unit_raw in ("万元", "亿元"):
-        value *= MULTIPLIERS[unit_raw[0]]
+        start = match.start("cn")
+    if unit_raw is None:
+        unit_raw = ""
+        canonical, family = "", "none"
+    else:
+        canonical, family = UNITS[unit_raw]
+        if unit_raw in _MONEY_MULTIPLIED:
+            value *= MULTIPLIERS[unit_raw[0]]
     if mult:
         value *= MULTIPLIERS[mult]
-    if mult and not unit_raw:
-        shown_unit = mult
+        shown_unit = mult + unit_raw
     else:
-        shown_unit = (mult or "") + unit_raw
-    canonical, family = UNITS.get(unit_raw, ("", "none"))
+        shown_unit = unit_raw
     if "pre" in match.re.groupindex:
         pre = match.group("pre") or ""
-    hedges = [h for h in (pre, match.group("mid1"), match.group("mid2"), match.group("post")) if h]
-    start, end = core_span(match)
-    return Quantity(
-        value=value,
-        unit=canonical,
-        unit_raw=shown_unit,
-        family=family,
-        approx=bool(hedges),
-        qualifier=hedges[0] if hedges else "",
-        raw=match.string[start:end],
-    )
+    qualifier = pre or mid1 or mid2 or post or ""
+    # the core span: from the number to the last of unit, infix hedge, multiplier (hedges before
+    # the number and after the unit are left out: 约502.4万元 → 502.4万元)
+    if unit_raw:
+        end = match.end("unit")
+    elif mid2:
+        end = match.end("mid2")
+    elif mult:
+        end = match.end("mult")
+    elif mid1:
+        end = match.end("mid1")
+    else:
+        end = match.end("num") if num is not None else match.end("cn")
+    return Quantity(value, canonical, shown_unit, family, bool(qualifier), qualifier, match.string[start:end])
+
+
+_QUANTITY_GROUPS = ("num", "cn", "mid1", "mult", "mid2", "unit", "post")
+_MONEY_MULTIPLIED = frozenset({"万元", "亿元"})
 
 
 def split_unit(text: str) -> tuple[Decimal, str] | None:
@@ -263,16 +273,3 @@ def with_unit(quantity: Quantity, unit_text: str) -> Quantity | None:
         qualifier=quantity.qualifier,
         raw=quantity.raw,
     )
-
-
-_CORE_GROUPS = ("unit", "mid2", "mult", "mid1", "num", "cn")
-
-
-def core_span(match: re.Match[str]) -> tuple[int, int]:
-    """Span of the number as written with its unit: hedges before the number and after
-    the unit are left out (``约502.4万元`` → ``502.4万元``), infix hedges stay in (``467 余万元``)."""
-    start = match.start("num") if match.group("num") is not None else match.start("cn")
-    for group in _CORE_GROUPS:
-        if match.group(group) is not None:
-            return start, match.end(group)
-    return start, match.end()  # pragma: no cover

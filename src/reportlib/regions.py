@@ -97,8 +97,14 @@ def find_divisions(text: str) -> list[tuple[str, tuple[str, ...]]]:
     >>> find_divisions("泉州市鲤城区司法局")
     [('泉州市', ('350500',)), ('鲤城区', ('350502',))]
     """
+    return list(_divisions(text))
+
+
+@lru_cache(maxsize=4096)
+def _divisions(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """:func:`find_divisions`, remembered: the same issuers come back year after year."""
     table = _table()
-    return [(m.group(0), table.by_name[m.group(0)]) for m in table.pattern.finditer(text)]
+    return tuple((m.group(0), table.by_name[m.group(0)]) for m in table.pattern.finditer(text))
 
 
 def resolve(issuer: str, context: str = "") -> Region | None:
@@ -114,7 +120,7 @@ def resolve(issuer: str, context: str = "") -> Region | None:
     >>> resolve("某某局") is None
     True
     """
-    found = find_divisions(issuer)
+    found = _divisions(issuer)
     if not found:
         return None
     chosen: str | None = None

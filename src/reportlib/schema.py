@@ -9,8 +9,10 @@ import pandera.pandas as pa
 
 from reportlib.errors import ReportlibError
 
+#: Text: ``infer_dtype(skipna=False)`` is "string" only when every value is a str (None, NaN and
+#: pd.NA make it "mixed"; pandera's own null check names them first).
 _IS_TEXT = pa.Check(
-    lambda s: s.empty or (pd.api.types.infer_dtype(s, skipna=False) == "string" and not s.isna().any()),
+    lambda s: s.empty or pd.api.types.infer_dtype(s, skipna=False) == "string",
     element_wise=False,
     error="values must be text",
 )

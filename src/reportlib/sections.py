@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reportlib.guard import guarded
+
 #: Heading markers by rank (lower rank = higher in the tree).
-HEADING_RE = re.compile(
+HEADING_RE = guarded(
     r"""
     ^(?:                                                          # line markers, at a line start
         (?P<part>第[一二三四五六七八九十]{1,3}部分)                # 第一部分
@@ -88,16 +90,15 @@ def find_headings(text: str) -> list[Heading]:
     return found
 
 
+_STOPS_RE = {False: re.compile("[。;；]"), True: re.compile("[。;；，,:：]")}
+
+
 def _heading_text(text: str, pos: int, kind: str, limit: int = 60) -> str:
     line_end = text.find("\n", pos)
     line_end = len(text) if line_end < 0 else line_end
-    stops = "。;；" if kind != "shi" else "。;；，,:："
     end = min(line_end, pos + limit)
-    for i in range(pos, end):
-        if text[i] in stops:
-            end = i
-            break
-    return text[pos:end].strip()
+    stop = _STOPS_RE[kind == "shi"].search(text, pos, end)
+    return text[pos : stop.start() if stop else end].strip()
 
 
 def _part_of(heading: str) -> str:
