@@ -93,8 +93,12 @@ def run_checks(parsed) -> list[tuple]:  # parsed: reportlib.parse.ParsedReport
     if not parsed.mentions:
         return []
     metrics = {row[METRIC_COLUMNS.index("indicator")]: dict(zip(METRIC_COLUMNS, row, strict=True)) for row in parsed.metrics}
-    mentions = [dict(zip(MENTION_COLUMNS, row, strict=True)) for row in parsed.mentions]
-    rid, source = mentions[0]["report_id"], mentions[0]["source"]
+    # the checks read the claimed mentions and the sentences of unclaimed shares: only those
+    # become dicts (in order)
+    ind, kind, unit, sent = (MENTION_COLUMNS.index(c) for c in ("indicator", "kind", "unit", "sentence_start"))
+    share_sentences = {r[sent] for r in parsed.mentions if r[kind] == "share" and r[unit] == "%" and not r[ind]}
+    mentions = [dict(zip(MENTION_COLUMNS, row, strict=True)) for row in parsed.mentions if row[ind] or row[sent] in share_sentences]
+    rid, source = parsed.mentions[0][MENTION_COLUMNS.index("report_id")], parsed.mentions[0][MENTION_COLUMNS.index("source")]
     level = (parsed.report or {}).get("level", "") or ""
     rows = [
         *_rates(metrics),
@@ -115,10 +119,20 @@ def _evidence(*rows: dict) -> str:
     return " | ".join(f"{r['raw']}: {r['sentence']}" for r in rows)
 
 
+#: What makes a figure a share when it stands right before it: 占审结的 · 占比为.
+_SHARE_BEFORE_RE = re.compile(r"占[^，,。；;]{0,12}?(?:的|比例|比重)?(?:为|达|约)?\Z")
+
+
 def _is_share(row: dict) -> bool:
     """The figure is stated as a share (占审结的20.12%), not as a rate (调解成功率99.9%)."""
-    raw = re.escape(re.sub(r"\s", "", halfwidth(row["raw"])))
-    return re.search(r"占[^，,。；;]{0,12}?(?:的|比例|比重)?(?:为|达|约)?" + raw, row["sentence"]) is not None
+    raw = "".join(halfwidth(row["raw"]).split())
+    sentence = row["sentence"]
+    at = sentence.find(raw)
+    while at >= 0:
+        if _SHARE_BEFORE_RE.search(sentence, max(at - 17, 0), at):
+            return True
+        at = sentence.find(raw, at + 1)
+    return False
 
 
 def _rates(metrics: dict[str, dict]) -> Iterable[tuple]:

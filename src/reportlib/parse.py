@@ -173,7 +173,7 @@ def parse_text(
         "format": fmt,
         "encoding": encoding,
         "traditional": _is_trad(text),
-        "text_hash": hashlib.sha256(re.sub(r"\s+", "", simplified).encode("utf-8")).hexdigest()[:16],
+        "text_hash": hashlib.sha256("".join(simplified.split()).encode("utf-8")).hexdigest()[:16],
         "n_sections": len(result.sections),
         "n_mentions": len(result.mentions),
         "n_metrics": len(result.metrics),
