@@ -142,18 +142,10 @@ def scan(view: View) -> Scan:
                 row_ends.append(row_end)
         clause_start = _clause_start(text, vstart, breaks=breaks)
         kind = classify_kind(text, clause_start, vstart, quantity, colons)
-        found.append(
-            Mention(
-                vstart=vstart,
-                vend=vend,
-                start=start,
-                end=end,
-                quantity=quantity,
-                raw=original[start:end],
-                kind=kind,
-                sentence_index=max(bisect_right(sentence_starts, vstart) - 1, 0),
-                clause_start=clause_start,
-            )
+        sentence_index = bisect_right(sentence_starts, vstart) - 1
+        found.append(  # positional: vstart, vend, start, end, quantity, raw, kind, sentence, clause start
+            Mention(vstart, vend, start, end, quantity, original[start:end], kind, sentence_index if sentence_index > 0 else 0,
+                    clause_start)
         )
         if tabled is not None:
             found[-1].unit_from = "table"

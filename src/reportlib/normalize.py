@@ -100,7 +100,9 @@ class View:
         if end <= start:
             o = self.to_original(start)
             return o, o
-        return self.to_original(start), self.to_original(end - 1) + 1
+        bp, delta = self._bp_norm, self._bp_delta  # to_original twice, inlined (one call per number)
+        i, j = bisect_right(bp, start) - 1, bisect_right(bp, end - 1) - 1
+        return start + (delta[i] if i >= 0 else 0), end + (delta[j] if j >= 0 else 0)
 
 
 def build_view(original: str, simplify: bool | None = None) -> View:
