@@ -71,8 +71,9 @@ def test_the_first_class_holds_the_first_character_of_every_match():
 
 @pytest.mark.parametrize(
     "pattern",
-    [r"a?", r"(?:办理)?[^，。]{0,4}?公证", r".件", r"(?>a|b)c", r"(a)?\1b", r"$"],
-    ids=["can-be-empty", "negated-class-first", "any-char", "atomic-group", "backreference-first", "anchor-only"],
+    [r"a?", r"(?:办理)?[^，。]{0,4}?公证", r".件", r"(?>a|b)c", r"(a)?\1b", r"$", r"(?i:abc)", r"(?i)abc"],
+    ids=["can-be-empty", "negated-class-first", "any-char", "atomic-group", "backreference-first", "anchor-only",
+         "case-folded-group", "case-folded-pattern"],
 )
 def test_no_guard_when_the_first_character_is_unknown(pattern):
     assert first_class(pattern) is None

@@ -40,7 +40,10 @@ def first_class(pattern: str, flags: int = 0) -> str | None:
     if _p is None or flags & re.IGNORECASE:
         return None
     try:
-        atoms, nullable = _first(_p.parse(pattern, flags))
+        parsed = _p.parse(pattern, flags)
+        if parsed.state.flags & re.IGNORECASE:  # (?i) written in the pattern
+            return None
+        atoms, nullable = _first(parsed)
     except Exception:  # an invalid pattern (compiling it says why) or a construct of a future parser
         return None
     if atoms is None or nullable or not atoms:
@@ -64,6 +67,8 @@ def _first(items) -> tuple[set[str] | None, bool]:
         if op in (_c.ASSERT, _c.ASSERT_NOT, _c.AT):
             continue  # zero-width: the next item gives the first character
         if op is _c.SUBPATTERN:
+            if av[1] & (re.IGNORECASE | re.VERBOSE) or av[2]:  # (?i:…): case folded, not spelled out
+                return None, False
             atoms, nullable = _first(av[-1])
         elif op is _c.BRANCH:
             atoms, nullable = set(), False
