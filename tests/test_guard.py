@@ -108,6 +108,9 @@ def test_a_tail_search_of_an_anchored_pattern_equals_a_full_search(text):
         assert width is not None
         full, tail = pattern.search(text), search_tail(pattern, width, text)
         assert (full and full.span()) == (tail and tail.span())
+        end = len(text) // 2  # a tail that ends inside the text: as if the text ended there
+        full, tail = pattern.search(text[:end]), search_tail(pattern, width, text, end)
+        assert (full and full.span()) == (tail and tail.span())
 
 
 def test_unbounded_patterns_have_no_width_and_are_searched_whole():

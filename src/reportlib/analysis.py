@@ -606,7 +606,7 @@ CODES_ZH: dict[str, dict[str, str]] = {
               "year": "其他年份", "": ""},
     "part": {**{part: name for part, name, _, _ in PARTS}, "": ""},
     "status": {"pass": "通过", "fail": "未通过", "warn": "需复核"},
-    "issuer_kind": {"government": "人民政府", "department": "政府部门", "party_government": "党委政府联合", "": ""},
+    "issuer_kind": {**_KIND_ZH, "": ""},
 }
 
 

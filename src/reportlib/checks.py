@@ -10,11 +10,12 @@ written only for figures out of range; the other checks write a row whenever the
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from reportlib.normalize import halfwidth
+from reportlib.guard import search_tail
+from reportlib.mentions import SHARE_RE, SHARE_WIDTH
+from reportlib.normalize import halfwidth, squeezed
 
 CHECK_COLUMNS = ("report_id", "source", "check", "indicators", "expected", "observed", "status", "evidence")
 
@@ -119,17 +120,13 @@ def _evidence(*rows: dict) -> str:
     return " | ".join(f"{r['raw']}: {r['sentence']}" for r in rows)
 
 
-#: What makes a figure a share when it stands right before it: 占审结的 · 占比为.
-_SHARE_BEFORE_RE = re.compile(r"占[^，,。；;]{0,12}?(?:的|比例|比重)?(?:为|达|约)?\Z")
-
-
 def _is_share(row: dict) -> bool:
     """The figure is stated as a share (占审结的20.12%), not as a rate (调解成功率99.9%)."""
-    raw = "".join(halfwidth(row["raw"]).split())
+    raw = squeezed(row["raw"])
     sentence = row["sentence"]
     at = sentence.find(raw)
     while at >= 0:
-        if _SHARE_BEFORE_RE.search(sentence, max(at - 17, 0), at):
+        if search_tail(SHARE_RE, SHARE_WIDTH, sentence, at):
             return True
         at = sentence.find(raw, at + 1)
     return False

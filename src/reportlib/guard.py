@@ -8,8 +8,8 @@ with a look-ahead for that set (``(?=[法调受…])``) lets the engine reject a
 character test. The look-ahead holds for every match, so matches, spans and groups are unchanged.
 
 The first characters are read off the pattern's parse tree (:mod:`re._parser`). Anything the
-reader does not know (``.``, a negated class, a category like ``\\d``, a pattern that can match
-the empty string) means "no guard": the pattern is compiled as written.
+reader does not know (``.``, a negated class, case folding, a pattern that can match the empty
+string) means "no guard": the pattern is compiled as written.
 """
 
 from __future__ import annotations
@@ -135,8 +135,9 @@ class AnyOf:
     """
 
     def __init__(self, patterns: list[str]) -> None:
-        fast = [p for p in patterns if first_class(p) is not None]
-        slow = [p for p in patterns if first_class(p) is None]
+        known = [first_class(p) is not None for p in patterns]
+        fast = [p for p, k in zip(patterns, known, strict=True) if k]
+        slow = [p for p, k in zip(patterns, known, strict=True) if not k]
         self.patterns = [guarded("|".join(f"(?:{p})" for p in fast))] if fast else []
         if slow:
             self.patterns.append(re.compile("|".join(f"(?:{p})" for p in slow)))
@@ -166,10 +167,11 @@ def max_width(pattern: re.Pattern[str]) -> int | None:
     return None if width >= _c.MAXREPEAT else int(width)
 
 
-def search_tail(pattern: re.Pattern[str], width: int | None, text: str) -> re.Match[str] | None:
-    """``pattern.search(text)`` for a pattern anchored at the end (``$``) whose matches are at most
-    ``width`` long (:func:`max_width`): only the tail of ``text`` is tried. (``$`` also matches
-    before a final line break, hence one character more.)"""
+def search_tail(pattern: re.Pattern[str], width: int | None, text: str, end: int | None = None) -> re.Match[str] | None:
+    """``pattern.search(text, 0, end)`` for a pattern anchored at the end (``$``) whose matches are
+    at most ``width`` long (:func:`max_width`): only the tail of ``text[:end]`` is tried. (``$``
+    also matches before a final line break, hence one character more.)"""
+    end = len(text) if end is None else end
     if width is None:
-        return pattern.search(text)
-    return pattern.search(text, max(len(text) - width - 1, 0))
+        return pattern.search(text, 0, end)
+    return pattern.search(text, max(end - width - 1, 0), end)

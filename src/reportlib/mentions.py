@@ -52,9 +52,10 @@ SCAN_RE = guarded(
 _CLAUSE_BREAK = "，,；;。！？!?\n:："
 _CHANGE_VERB_RE = re.compile(r"(?:增长|增加|上升|提高|提升|下降|减少|降低|回落|增|降|减|升)了?(?:约|近|超过|达)?$")
 _CHANGE_CONTEXT_RE = guarded(r"同比|环比|较去年|较上年|比上年|比去年|较\d{4}年|较同期|较上一年|比\d{4}年|年均")
-_SHARE_RE = re.compile(r"占[^，,。；;]{0,12}?(?:的|比例|比重)?(?:为|达|约)?$")
+#: What makes a figure a share when it stands right before it: 占审结的 · 占比为.
+SHARE_RE = re.compile(r"占[^，,。；;]{0,12}?(?:的|比例|比重)?(?:为|达|约)?$")
 _TARGET_RE = guarded(r"力争|目标|计划|预计|争取|拟|确保.{0,10}达到")
-_CHANGE_VERB_WIDTH, _SHARE_WIDTH = max_width(_CHANGE_VERB_RE), max_width(_SHARE_RE)
+_CHANGE_VERB_WIDTH, SHARE_WIDTH = max_width(_CHANGE_VERB_RE), max_width(SHARE_RE)
 #: A label that makes what follows its colon, to the end of the sentence, a target:
 #: 目标：… · 2025年工作目标：… · 计划：…
 _TARGET_LABEL_RE = re.compile(r"(?:力争|目标(?:任务)?|计划|预计|争取)(?:是|为)?[ ]?$")
@@ -506,7 +507,7 @@ def classify_kind(text: str, clause_start: int, pos: int, quantity: Quantity, ta
     if search_tail(_CHANGE_VERB_RE, _CHANGE_VERB_WIDTH, left) and (_CHANGE_CONTEXT_RE.search(left) or quantity.family == "rate"):
         if not left.endswith(("到", "至")):
             return "change"
-    if search_tail(_SHARE_RE, _SHARE_WIDTH, left):
+    if search_tail(SHARE_RE, SHARE_WIDTH, left):
         return "share"
     if _TARGET_RE.search(left):
         return "target"
@@ -577,7 +578,7 @@ def skip_reason(text: str, match: re.Match[str]) -> str | None:
     after = text[e] if e < len(text) else "\n"
     after2 = text[e : e + 2]
     if num is not None:
-        digits = num.replace(",", "") if "," in num else num
+        digits = num.replace(",", "")
         if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha()):
             return "date, time or code"
         if (before in "-/:~" and s > 1 and text[s - 2].isdigit()) or (after in "-/:~" and text[e + 1 : e + 2].isdigit()):

@@ -126,9 +126,9 @@ def with_mark(sentence: str, raw: str) -> str:
     >>> with_mark("排查调处矛盾纠纷3454件，调处成功3452件", "3454 件"), with_mark("共367件", "３６７件")
     ('排查调处矛盾纠纷<mark>3454件</mark>，调处成功3452件', '共<mark>367件</mark>')
     """
-    from reportlib.normalize import halfwidth
+    from reportlib.normalize import squeezed
 
-    key = re.sub(r"\s+", "", halfwidth(raw)) if raw else ""
+    key = squeezed(raw) if raw else ""
     found = re.search(r"\s*".join(map(re.escape, key)), sentence) if key else None
     if found is None:
         return html.escape(sentence)

@@ -186,7 +186,7 @@ def quantity_from_match(match: re.Match[str], pre: str = "") -> Quantity:
     """Build a :class:`Quantity` from a :data:`QUANTITY_RE` match (``pre``: a hedge found before it)."""
     num, cn, mid1, mult, mid2, unit_raw, post = match.group(*_QUANTITY_GROUPS)
     if num is not None:
-        value = arabic_to_decimal(num) if "," in num else Decimal(num)
+        value = arabic_to_decimal(num)
         start = match.start("num")
     else:
         parsed = cn_to_int(cn)
