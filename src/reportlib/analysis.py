@@ -154,7 +154,7 @@ LABELS: dict[str, str] = {
 _DIRECTION_ZH = {"up": "上升", "down": "下降", "flat": "持平"}
 _KIND_ZH = {"government": "人民政府", "department": "政府部门", "party_government": "党委政府联合", "": "未识别"}
 #: A region's level as staff read it.
-LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "": "未识别"}
+LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇级", "": "未识别"}
 
 # ---------------------------------------------------------------------------- loading
 

@@ -37,9 +37,9 @@ ORDER_RULES: tuple[tuple[str, str], ...] = (
     ("admin_reconsideration_mediated", "admin_reconsideration_closed"),
 )
 #: Largest believable count for one jurisdiction in a year (a province-wide figure may be larger).
-MAX_COUNT = {"county": 1_000_000, "city": 5_000_000, "province": 50_000_000, "": 50_000_000}
+MAX_COUNT = {"township": 200_000, "county": 1_000_000, "city": 5_000_000, "province": 50_000_000, "": 50_000_000}
 #: Largest believable amount in 元 for one jurisdiction in a year.
-MAX_AMOUNT = {"county": 1e11, "city": 1e12, "province": 1e13, "": 1e13}
+MAX_AMOUNT = {"township": 1e10, "county": 1e11, "city": 1e12, "province": 1e13, "": 1e13}
 #: Hedges that make a stated rate a lower bound (达98%以上).
 LOWER_BOUND = ("以上", "超过", "超", "逾", "不低于", "不少于")
 #: Share statements are checked only against counts of these units.

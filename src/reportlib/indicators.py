@@ -194,10 +194,21 @@ def scope_of(left: str, region_name: str, level: str) -> tuple[str, str]:
     ('other', '全市')
     >>> scope_of("全市共办理法律援助案件", "南安市", "county")
     ('whole', '全市')
+
+    A sub-unit that its clause sets up and counts (设立工作室12个，…) does not reach into the
+    next clause: the next clause's figure is not that sub-unit's.
+
+    >>> scope_of("在各镇街设立法律援助工作室12个，全年受理法律援助案件", "鲤城区", "county")
+    ('', '')
     """
     last = _last(SCOPE_RE, left)
     if last is None:
         return "", ""
+    brk = _CLAUSE_BREAK_RE.search(left, last.end()) if last.group("sub") else None
+    if brk is not None and _set_up(left, last.start()) and _DIGIT_RE.search(left, last.end(), brk.start()):
+        last = _last_whole(left, last.start())
+        if last is None:
+            return "", ""
     word = last.group(0)
     if last.group("sub"):
         return "sub", word
@@ -210,6 +221,32 @@ def scope_of(left: str, region_name: str, level: str) -> tuple[str, str]:
     if not own or suffix == own:
         return "whole", word
     return "other", word
+
+
+#: Where a clause ends inside a sentence: a sub-unit word does not reach past it.
+_CLAUSE_BREAK_RE = re.compile(r"[，,；;：:]")
+_DIGIT_RE = re.compile(r"\d")
+_SET_UP_RE = re.compile(r"设立|建立|建成|设置|成立|组建|打造|培育|创建|新建|挂牌|覆盖|实现")
+
+
+def _set_up(text: str, pos: int) -> bool:
+    """True when the sub-unit at ``pos`` is what its clause sets up (设立工作室12个), not who acts.
+
+    Counted set-ups do not reach into the next clause; a sub-unit that acts does (其中某街道…,
+    “一线调解室”进驻项目7个，化解…, 成立“顺顺”调解室，化解…).
+    """
+    start = max((m.end() for m in _CLAUSE_BREAK_RE.finditer(text, 0, pos)), default=0)
+    clause = text[start:pos]
+    return "其中" not in clause and bool(_SET_UP_RE.search(clause))
+
+
+def _last_whole(text: str, end: int) -> re.Match[str] | None:
+    """The last whole- or other-jurisdiction word (全区, 全市) in ``text[:end]``."""
+    last = None
+    for match in SCOPE_RE.finditer(text, 0, end):
+        if not match.group("sub"):
+            last = match
+    return last
 
 
 def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:

@@ -98,6 +98,7 @@ class View:
 
     original: str
     text: str
+    simplified: bool = False  # traditional script read through a simplified copy
     _bp_norm: list[int] = field(default_factory=list, repr=False)
     _bp_delta: list[int] = field(default_factory=list, repr=False)
 
@@ -123,13 +124,16 @@ def build_view(original: str, simplify: bool | None = None) -> View:
     text = halfwidth(original)
     if simplify is None:
         simplify = is_traditional(text)
+    simplified = False
     if simplify:
         converted = to_simplified(text)
         if len(converted) == len(text):
-            text = converted
+            text, simplified = converted, True
     text = BOILERPLATE_LINE_RE.sub(_blank, text)
     text = DATE_STAMP_RE.sub(_blank, text)
-    return _collapse_whitespace(original, text)
+    view = _collapse_whitespace(original, text)
+    view.simplified = simplified
+    return view
 
 
 def _blank(match: re.Match[str]) -> str:

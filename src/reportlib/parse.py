@@ -28,6 +28,7 @@ REPORT_COLUMNS = (
     "region", "region_code", "level", "report_year", "doc_number", "issued_date", "published_date",
     "addressees", "cc", "n_chars", "format", "encoding", "traditional", "text_hash",
     "n_sections", "n_mentions", "n_metrics",
+    "issuer_from", "region_from", "year_from", "issued_from", "published_from",
 )
 SECTION_COLUMNS = (
     "report_id", "source", "section_id", "parent_id", "level", "marker", "heading", "part", "start", "end",
@@ -130,7 +131,7 @@ def parse_text(
     if meta.report_year is None:
         problems.append((source, report_id, "warning", "metadata", "report year not found in the title or first lines"))
     if not meta.issuer:
-        problems.append((source, report_id, "warning", "metadata", "issuer not found in the title, header or signature"))
+        problems.append((source, report_id, "warning", "metadata", "issuer not found in the title, page metadata, signature or first sentences"))
     elif meta.region is None:
         problems.append((source, report_id, "warning", "metadata", f"no administrative division found in issuer {meta.issuer!r}"))
     if _looks_truncated(view):
@@ -177,6 +178,11 @@ def parse_text(
         "n_sections": len(result.sections),
         "n_mentions": len(result.mentions),
         "n_metrics": len(result.metrics),
+        "issuer_from": meta.issuer_from,
+        "region_from": meta.region_from if region else "none",
+        "year_from": meta.year_from,
+        "issued_from": meta.issued_from,
+        "published_from": meta.published_from,
     }
     from reportlib.checks import run_checks
 

@@ -69,8 +69,10 @@ def schemas() -> dict[str, pa.DataFrameSchema]:
                 "county": _text(),
                 "region": _text(),
                 "region_code": _CODE,
-                "level": _text(pa.Check.isin(["province", "city", "county", ""])),
+                "level": _text(pa.Check.isin(["province", "city", "county", "township", ""])),
                 "report_year": _YEAR,
+                **{f"{name}_from": _text(pa.Check.isin(["title", "page_meta", "signature", "body", "none"]))
+                   for name in ("issuer", "region", "year", "issued", "published")},
                 "doc_number": _text(),
                 "issued_date": _DATE,
                 "published_date": _DATE,

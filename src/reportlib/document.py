@@ -1,0 +1,271 @@
+"""A report as a document: typed blocks with spans into the decoded text.
+
+Saved web pages, mirrors and copied texts carry more than the report: portal chrome (breadcrumbs,
+share and font-size bars), a page-metadata block (索引号, 发布机构, 名称, 文号, 成文日期, 发布日期 …),
+then the title, the addressee line, headings, paragraphs, list items, tables, the signature and
+attachment or 抄送 lines. :func:`segment` reads any decoded text (what every extractor gives) into
+that sequence of :class:`Block` s, so that later stages ask "which block" instead of re-finding
+headers with patterns over the whole text: metadata takes the issuer from the title or the page
+metadata, never from a breadcrumb.
+
+Spans are ``[start, end)`` offsets into the text given to :func:`segment`; the reading copy used
+for classification (half-width, simplified) has the same length, so the spans hold for the
+decoded original too.
+
+>>> doc = segment("您当前的位置: 首页>政务公开>法治政府建设年度报告\\n"
+...               "发布机构: 沙坪坝区司法局 发布日期: 2024-02-20\\n"
+...               "重庆市沙坪坝区司法局2023年法治政府建设情况报告\\n"
+...               "区委、区政府：\\n一、主要举措\\n一是强化学习。全年开展普法活动500场。\\n")
+>>> [b.kind for b in doc.blocks]
+['chrome', 'page_meta', 'title', 'addressee', 'heading', 'list_item']
+>>> doc.page_meta["publisher"], doc.page_meta["published_date"], doc.title
+('沙坪坝区司法局', '2024-02-20', '重庆市沙坪坝区司法局2023年法治政府建设情况报告')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from reportlib.normalize import halfwidth
+
+#: Block kinds, in the vocabulary of the genre.
+KINDS = (
+    "chrome", "page_meta", "title", "issuer_line", "addressee", "heading", "list_item", "paragraph",
+    "table", "signature", "date_line", "attachment", "cc",
+)
+
+#: Page-metadata labels of Chinese government portals, by the field they fill.
+META_LABELS: dict[str, tuple[str, ...]] = {
+    "index_no": ("索引号",),
+    "publisher": ("发布机构", "发文机关", "发布单位", "所属机构", "公开责任部门"),
+    "source": ("信息来源", "文章来源", "来源"),
+    "title": ("信息名称", "名称", "标题", "文件名称"),
+    "doc_number": ("备注/文号", "发文字号", "文号"),
+    "issued_date": ("成文日期", "发文日期", "公文生成日期", "生成日期", "印发日期"),
+    "published_date": ("发布日期", "发布时间", "发表时间", "公开日期", "公开时间", "发稿时间", "信息提供日期",
+                       "发布时期", "日期", "时间"),
+    "topic": ("主题分类", "信息分类名称", "信息分类", "组配分类", "体裁分类", "主题词", "公开方式", "公开范围",
+              "有效性", "作者", "浏览次数", "访问量", "字体"),
+}
+_LABEL_FIELD = {label: key for key, labels in META_LABELS.items() for label in labels}
+_LABELS = sorted(_LABEL_FIELD, key=len, reverse=True)
+_LABEL_RE = re.compile(
+    r"(?<![\u4e00-\u9fff])(?P<label>" + "|".join(r"\s?".join(map(re.escape, lab)) for lab in _LABELS) + r")"
+    r"[ \t\u3000]*(?:[:：][ \t\u3000]*|(?=[ \t\u3000]+\S)|(?=\d))"
+)
+
+_CHROME_RE = re.compile(
+    r"""
+      ^(?:您(?:当前|现在)的?位置|当前位置|所在位置|首页\s*[>＞»])          # breadcrumbs
+    | [>＞»›].*[>＞»›]                                                      # two arrows: a breadcrumb
+    | ^首页.{0,40}[>＞»›]
+    | ^(?:分享(?:到)?|字号|字体|打印|关闭|收藏|扫一扫|视力保护色|【\s*(?:大|打印|关闭)|\[\s*(?:打印|关闭))
+    | (?:【\s*字体|视力保护色|打印本页|关闭窗口|分享到)
+    | ^信息公开(?:元数据|目录)?$
+    | ^[|｜\-—_=*\s]+$                                                     # rules and junk
+    """,
+    re.VERBOSE,
+)
+_TITLE_RE = re.compile(r"法治(?:政府)?(?:建设)?.{0,30}?(?:报告|情况)$|^关于.{2,60}(?:报告|情况)$")
+_ORG_SUFFIX = (r"(?:人民政府|政府|办事处|司法局|司法厅|委员会|管理局|监督管理局|局|厅|委|办公室|办|中心|院|"
+               r"管委会|工委)")
+_ORG_LINE_RE = re.compile(rf"^(?:中共)?[\u4e00-\u9fff]{{1,30}}{_ORG_SUFFIX}(?:[ \t\u3000]+(?:中共)?[\u4e00-\u9fff]{{1,30}}{_ORG_SUFFIX})*$")
+_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.、．](?!\d)|第[一二三四五六七八九十]{1,3}[部章节条])")
+_LIST_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,2}是|其[一二三四五六七八九十]是|[-—–•·]{1,2}\s*\S)")
+_DATE_LINE_RE = re.compile(
+    r"^(?:(?:19|20)\d\d|二[〇○零][〇○零一二三四五六七八九十]{2})\s*年\s*[\d〇○零一二三四五六七八九十]{1,2}\s*月"
+    r"\s*[\d〇○零一二三四五六七八九十]{1,3}\s*日$"
+)
+_ATTACH_RE = re.compile(r"^附\s*件\s*[:：\d]")
+_CC_RE = re.compile(r"^(?:抄送|抄报)\s*[:：]")
+_ADDRESSEE_RE = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,30}}(?:{_ORG_SUFFIX}|常委会|人大|政协|区委|县委|市委|省委)[、,，]?)+[:：]$")
+_STAMP_RE = re.compile(r"^(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}(?:\d{1,2}:\d\d(?::\d\d)?)?$")
+_ISO_RE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One typed piece of a document: its kind, its text and its span in the decoded text."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    level: int = 0  # heading level (1 一、 2 (一) 3 1. 4 (1)); 0 for other kinds
+
+
+@dataclass(slots=True)
+class Document:
+    """A report as blocks, with the page metadata its chrome states."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    page_meta: dict[str, str] = field(default_factory=dict)
+
+    def first(self, kind: str) -> Block | None:
+        return next((b for b in self.blocks if b.kind == kind), None)
+
+    def of_kind(self, *kinds: str) -> list[Block]:
+        return [b for b in self.blocks if b.kind in kinds]
+
+    @property
+    def title(self) -> str:
+        block = self.first("title")
+        return block.text if block else ""
+
+    def body(self) -> list[Block]:
+        """Blocks after the title and page metadata: what the report itself says."""
+        return [b for b in self.blocks if b.kind in ("heading", "list_item", "paragraph", "table")]
+
+
+def iso_date(value: str) -> str:
+    """The first ``YYYY-MM-DD``-like date in ``value`` as ISO, '' when none or invalid.
+
+    >>> iso_date("2024-02-05 10:26"), iso_date("2024年2月8日"), iso_date("2024.13.01")
+    ('2024-02-05', '2024-02-08', '')
+    """
+    m = _ISO_RE.search(value)
+    if not m:
+        return ""
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        return ""
+
+
+def read_page_meta(line: str) -> dict[str, str]:
+    """Label–value pairs of one page-metadata line (labels may share a line, with or without colons).
+
+    >>> read_page_meta("组配分类 计划总结 发布机构 区委依法治区办")
+    {'topic': '计划总结', 'publisher': '区委依法治区办'}
+    >>> read_page_meta("发布机构: 沙坪坝区司法局 生成日期: 2024-02-05 发布日期: 2024-02-20")
+    {'publisher': '沙坪坝区司法局', 'issued_date': '2024-02-05', 'published_date': '2024-02-20'}
+    >>> read_page_meta("名称: 重庆市沙坪坝区司法局2023年法治政府建设情况报告")
+    {'title': '重庆市沙坪坝区司法局2023年法治政府建设情况报告'}
+    """
+    found: dict[str, str] = {}
+    matches = list(_LABEL_RE.finditer(line))
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
+        key = _LABEL_FIELD[re.sub(r"\s", "", m["label"])]
+        value = line[m.end() : end].strip(" \t\u3000|｜:：")
+        if key.endswith("_date"):
+            value = iso_date(value)
+        elif key != "title":
+            value = value.split()[0] if value.split() else ""
+        if value and key not in found:
+            found[key] = value
+    return found
+
+
+def _is_meta_line(line: str) -> bool:
+    m = _LABEL_RE.match(line)
+    if m is None:
+        return False
+    label = re.sub(r"\s", "", m["label"])
+    # 日期/时间 alone open many sentences; as labels they are followed by a date
+    if label in ("日期", "时间", "来源"):
+        return bool(re.match(r"[ \t\u3000]*[:：]?[ \t\u3000]*(?:(?:19|20)\d\d|[\u4e00-\u9fff]{2,30}(?:\s|$))", line[m.end() :]))
+    return True
+
+
+def _heading_level(line: str) -> int:
+    if re.match(r"^[一二三四五六七八九十]{1,3}[、.．]|^第", line):
+        return 1
+    if re.match(r"^[(（][一二三四五六七八九十]", line):
+        return 2
+    return 3
+
+
+def segment(text: str, reading: str | None = None) -> Document:
+    """The blocks of ``text``; ``reading`` is a same-length copy to classify (simplified, half-width).
+
+    Lines are the unit: a line is chrome, page metadata, the title (possibly with an issuer line
+    above it), an addressee line, a heading, a list item, a table row, a date line, an
+    attachment or 抄送 line, or a paragraph. The signature is the organisation line(s) just
+    before the last date line.
+    """
+    reading = reading if reading is not None and len(reading) == len(text) else halfwidth(text)
+    doc = Document(text=text)
+    lines: list[tuple[int, int, str]] = []
+    pos = 0
+    for raw in reading.splitlines(keepends=True):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            lines.append((pos + lead, pos + lead + len(stripped), stripped))
+        pos += len(raw)
+
+    blocks: list[Block] = []
+    seen_title = False
+    seen_body = False
+    for index, (start, end, line) in enumerate(lines):
+        kind = "paragraph"
+        compact = re.sub(r"[ \t\u3000]+", "", line)
+        if not seen_body and _is_meta_line(line):
+            kind = "page_meta"
+            for key, value in read_page_meta(line).items():
+                doc.page_meta.setdefault(key, value)
+        elif not seen_body and _STAMP_RE.match(compact):
+            kind = "page_meta"  # a bare date stamp under the title: the publication time
+            doc.page_meta.setdefault("published_date", iso_date(compact))
+        elif not seen_body and (_CHROME_RE.search(line) or (len(compact) <= 8 and index + 1 < len(lines)
+                                                          and not seen_title and _place_only(compact))):
+            kind = "chrome"
+        elif not seen_body and len(compact) <= 90 and _TITLE_RE.search(compact) and not compact.endswith(("。", "，", ",")):
+            if seen_title and blocks and blocks[-1].kind == "title" and compact == re.sub(r"\s+", "", blocks[-1].text):
+                kind = "chrome"  # the title repeated by the page template
+            elif seen_title:
+                kind = "paragraph"
+            else:
+                kind = "title"
+                seen_title = True
+                if blocks and blocks[-1].kind == "paragraph" and _ORG_LINE_RE.match(blocks[-1].text):
+                    prev = blocks[-1]
+                    blocks[-1] = Block("issuer_line", prev.text, prev.start, prev.end)
+        elif _ORG_LINE_RE.match(compact) and len(compact) <= 40:
+            kind = "issuer_line" if not seen_body else "signature"
+        elif _ADDRESSEE_RE.match(compact) and len(compact) <= 80:
+            kind = "addressee"
+        elif _DATE_LINE_RE.match(compact):
+            kind = "date_line"
+        elif _ATTACH_RE.match(compact):
+            kind = "attachment"
+        elif _CC_RE.match(compact):
+            kind = "cc"
+        elif _HEADING_RE.match(line):
+            kind = "heading"
+        elif _LIST_RE.match(line):
+            kind = "list_item"
+        elif line.count("|") >= 2 or line.count("\t") >= 2:
+            kind = "table"
+        if kind in ("heading", "list_item", "paragraph", "table") and len(compact) > 30:
+            seen_body = True
+        if kind in ("heading", "addressee"):
+            seen_body = seen_body or kind == "heading"
+        blocks.append(Block(kind, text[start:end], start, end, _heading_level(line) if kind == "heading" else 0))
+    doc.blocks = _signature(blocks)
+    return doc
+
+
+def _place_only(compact: str) -> bool:
+    """A short line that is only a place name (a portal's site name above the page)."""
+    return bool(re.fullmatch(r"[\u4e00-\u9fff]{1,6}(?:省|市|区|县|旗|镇|乡|街道)", compact))
+
+
+def _signature(blocks: list[Block]) -> list[Block]:
+    """Mark organisation lines just before the last date line as the signature block."""
+    dates = [i for i, b in enumerate(blocks) if b.kind == "date_line"]
+    if not dates:
+        return blocks
+    last = dates[-1]
+    out = list(blocks)
+    i = last - 1
+    while i >= 0 and last - i <= 3 and out[i].kind in ("issuer_line", "signature", "paragraph") \
+            and _ORG_LINE_RE.match(re.sub(r"[ \t\u3000]+", "", out[i].text)):
+        out[i] = Block("signature", out[i].text, out[i].start, out[i].end)
+        i -= 1
+    out[last] = Block("signature", out[last].text, out[last].start, out[last].end)
+    return out
