@@ -12,6 +12,7 @@ EXAMPLES = """examples:
   reportlib parse --table reports --format json a.txt b.html
   reportlib build --jobs 2                            what `make reports` runs
   reportlib indicators                                the indicator vocabulary
+  reportlib evaluate ../shared/realworld              scores against a labelled folder
   reportlib bench --n 2000                            benchmark on a synthetic corpus
 """
 
@@ -62,6 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
     b.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook run (default 600)")
 
+    e = sub.add_parser(
+        "evaluate",
+        help="score the parser against a labelled folder (corpus/, meta.csv, gold.csv)",
+        description="Parse GOLD_DIR/corpus and compare with GOLD_DIR/meta.csv (metadata a careful reader gets) and "
+        "GOLD_DIR/gold.csv (indicator values: core, optional, trap). Prints metadata accuracy per field, indicator "
+        "recall and precision, traps promoted and every miss. Exit status 0, or 1 when GOLD_DIR is not such a folder.",
+        epilog="example:\n  reportlib evaluate ../shared/realworld",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    e.add_argument("gold_dir", metavar="GOLD_DIR", help="folder with corpus/, meta.csv and gold.csv")
+    e.add_argument("--json", action="store_true", help="print the scores as one JSON object instead")
+
     i = sub.add_parser("indicators", help="print the indicator taxonomy", description="Print the indicator taxonomy.")
     i.add_argument("--format", default="table", choices=["table", "csv", "json"])
 
@@ -84,7 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from reportlib.errors import ReportlibError
 
     try:
-        return {"parse": _parse, "build": _build, "indicators": _indicators, "bench": _bench}[args.command](args)
+        return {"parse": _parse, "build": _build, "indicators": _indicators, "bench": _bench,
+                "evaluate": _evaluate}[args.command](args)
     except ReportlibError as exc:
         print(f"reportlib: {exc}", file=sys.stderr)
         return 1
@@ -133,6 +147,26 @@ def _build(args: argparse.Namespace) -> int:
 
     summary = run_build(args.paths or None, out=args.out, jobs=args.jobs, force=args.force, timeout=args.timeout)
     return 0 if summary.ok else 1
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from reportlib.evaluate import evaluate, render
+
+    try:
+        result = evaluate(args.gold_dir)
+    except (FileNotFoundError, ValueError, KeyError) as exc:
+        print(f"reportlib evaluate: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps({
+            "files": result.n_files, "metrics": result.n_metrics, "metadata_accuracy": round(result.metadata_accuracy, 4),
+            "core_recall": round(result.core_recall, 4), "precision": round(result.precision, 4),
+            "traps_promoted": result.traps_promoted,
+            "fields": {r.field: round(r.accuracy, 4) for r in result.fields.itertuples()},
+        }, ensure_ascii=False))
+    else:
+        print(render(result))
+    return 0
 
 
 def _indicators(args: argparse.Namespace) -> int:

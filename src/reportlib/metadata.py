@@ -154,6 +154,8 @@ def extract_metadata(view: View, page_meta: dict[str, str] | None = None, doc: D
         meta.report_year, meta.year_from = year, "title"
 
     issuer, meta.issuer_from, kind_hint, level_hint = _issuer(doc, meta.title, page, view)
+    if meta.issuer_from == "title" and title_block is None:
+        meta.issuer_from = "page_meta"  # the title itself came from the page metadata
     region, meta.region_from = _region(issuer, level_hint, text, meta.issuer_from)
     meta.region = region
     meta.issuer = _canonical(issuer, region, kind_hint)
