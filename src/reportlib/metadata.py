@@ -130,7 +130,7 @@ def extract_metadata(view: View, page_meta: dict[str, str] | None = None, doc: D
     text = view.text
     head = original[:3000]
     if doc is None:
-        doc = segment(original, reading_copy(original, view))
+        doc = segment(original, reading_copy(original, view), edges=_EDGES)
     page = {**(page_meta or {}), **{k: v for k, v in doc.page_meta.items() if v}}
     page_given = page_meta or {}
     for key in ("published_date", "issued_date"):  # the extractor's <meta> tags are exact: they win
@@ -192,8 +192,15 @@ def extract_metadata(view: View, page_meta: dict[str, str] | None = None, doc: D
     return meta
 
 
+#: How much of a report's start and end the metadata reads as blocks.
+_EDGES = 3000
+
+
 def reading_copy(original: str, view: View | None = None) -> str:
     """``original`` half-width and, when traditional, simplified: same length, for classification."""
+    if len(original) > 2 * _EDGES + 1000:  # only the edges are segmented: convert only those
+        middle = len(original) - 2 * _EDGES
+        return reading_copy(original[:_EDGES], view) + " " * middle + reading_copy(original[-_EDGES:], view)
     text = halfwidth(original)
     if view is not None and view.simplified:
         converted = to_simplified(text)
