@@ -296,3 +296,134 @@ def _signature(blocks: list[Block]) -> list[Block]:
         i -= 1
     out[last] = Block("signature", out[last].text, out[last].start, out[last].end)
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Tables: rows × cells, header rows known
+# --------------------------------------------------------------------------------------------
+
+#: A cell that holds one quantity (with or without its unit), or nothing (— / -).
+_VALUE_CELL_RE = re.compile(
+    r"(?:将近|接近|超过|约|近|超|逾)?[-−]?\d[\d,]*(?:\.\d+)?(?:余|多)?(?:万|亿)?(?:余|多)?\s*[\u4e00-\u9fff%‰]{0,3}|[-—–/]+"
+)
+#: A header cell naming a year: 2023年 · 2023年度 · 2023 · 2023年数据.
+YEAR_CELL_RE = re.compile(r"((?:19|20)\d\d)\s*(?:年度?)?(?:数据|数值|数量|情况|同期)?")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Table:
+    """A table as rows × cells (merged cells already repeated by the extractor), with its header rows.
+
+    >>> t = find_tables("项目\\t2023年\\t2023年\\t2024年\\n项目\\t件数\\t金额（万元）\\t件数\\n法律援助\\t367\\t502.4\\t283\\n")[0]
+    >>> t.header_rows, t.column_header(3), t.column_year(3), t.row_label(2)
+    (2, '2024年 件数', 2024, '法律援助')
+    """
+
+    rows: list[list[Cell]]
+    header_rows: int
+
+    @property
+    def start(self) -> int:
+        return self.rows[0][0].start
+
+    @property
+    def end(self) -> int:
+        return self.rows[-1][-1].end
+
+    def locate(self, pos: int) -> tuple[int, int] | None:
+        """(row, column) of the cell holding offset ``pos``, or None."""
+        for r, row in enumerate(self.rows):
+            if row[0].start <= pos < row[-1].end + 1:
+                for c, cell in enumerate(row):
+                    if cell.start <= pos < cell.end:
+                        return r, c
+                return None
+        return None
+
+    def column_header(self, column: int) -> str:
+        """The header of ``column``: the texts of its header rows, top down, repeats dropped."""
+        parts: list[str] = []
+        for row in self.rows[: self.header_rows]:
+            if column < len(row) and row[column].text and row[column].text not in parts:
+                parts.append(row[column].text)
+        return " ".join(parts)
+
+    def column_year(self, column: int) -> int | None:
+        """The year a column's header names (2023年 above 件数), or None."""
+        for row in self.rows[: self.header_rows]:
+            if column < len(row):
+                found = YEAR_CELL_RE.fullmatch(halfwidth(row[column].text))
+                if found:
+                    return int(found.group(1))
+        return None
+
+    def row_label(self, row: int) -> str:
+        """The label of a data row: its first cell, when that is not a value."""
+        cells = self.rows[row]
+        first = cells[0].text if cells else ""
+        return "" if not first or _VALUE_CELL_RE.fullmatch(halfwidth(first)) else first
+
+
+def _split_cells(line: str, offset: int) -> list[Cell]:
+    sep = "\t" if "\t" in line else None
+    pieces = re.finditer(r"[^\t]+" if sep else r"[^|｜]+", line)
+    cells = []
+    for m in pieces:
+        raw = m.group(0)
+        stripped = raw.strip(" \u3000\xa0")
+        if not stripped:
+            continue
+        lead = len(raw) - len(raw.lstrip(" \u3000\xa0"))
+        cells.append(Cell(offset + m.start() + lead, offset + m.start() + lead + len(stripped), stripped))
+    return cells
+
+
+def _is_row(line: str) -> bool:
+    return line.count("\t") >= 1 or (line.count("|") + line.count("｜")) >= 2
+
+
+def find_tables(text: str) -> list[Table]:
+    """The tables of a text: runs of two or more lines split by tabs (HTML and Word tables) or
+    pipes. Leading rows without a value beyond their first cell are the header rows.
+    """
+    tables: list[Table] = []
+    run: list[list[Cell]] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        line = raw.rstrip("\r\n")
+        if _is_row(line) and len(line) <= 2000:
+            cells = _split_cells(line, pos)
+            if len(cells) >= 2:
+                run.append(cells)
+            elif run:
+                tables.extend(_table(run))
+                run = []
+        elif run:
+            tables.extend(_table(run))
+            run = []
+        pos += len(raw)
+    if run:
+        tables.extend(_table(run))
+    return tables
+
+
+def _table(rows: list[list[Cell]]) -> list[Table]:
+    if len(rows) < 2:
+        return []
+    header = 0
+    for row in rows:
+        values = [c for c in row[1:] if _VALUE_CELL_RE.fullmatch(halfwidth(c.text))
+                  and not YEAR_CELL_RE.fullmatch(halfwidth(c.text))]
+        if values:
+            break
+        header += 1
+    if header == len(rows):
+        return []  # no data rows: a layout grid, not a table of figures
+    return [Table(rows=rows, header_rows=header)]

@@ -633,6 +633,11 @@ def _render(root: Tag) -> str:
                 stack.append((_BLOCK_EDGE, False))
             elif tag in _CELL_TAGS:
                 stack.append(("\t", False))
+            if tag == "table" and not in_pre:
+                grid = _grid(node)
+                if grid is not None:  # a table of figures: one line per row, merged cells repeated
+                    parts.extend((_BLOCK_EDGE, grid, _BLOCK_EDGE))
+                    continue
             inner_pre = in_pre or tag == "pre"
             stack.extend((child, inner_pre) for child in reversed(list(node.children)))
         elif isinstance(node, str):  # a closing marker pushed above
@@ -645,6 +650,48 @@ def _render(root: Tag) -> str:
             continue
         lines.append(line)
     return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip("\n")
+
+
+#: Cells longer than this mean a layout table (the page laid out in a grid), not a table of figures.
+_MAX_CELL = 200
+
+
+def _grid(table: Tag) -> str | None:
+    """A table of figures as text: one line per row, cells split by tabs, a cell that spans rows
+    or columns repeated in each (so that every value sits under its own headers); None for layout
+    tables (nested tables, long cells) and for tables too large to expand."""
+    if table.find("table") is not None:
+        return None
+    grid: dict[tuple[int, int], str] = {}
+    n_rows = 0
+    for r, tr in enumerate(table.find_all("tr")):
+        n_rows = r + 1
+        c = 0
+        for cell in tr.find_all(("td", "th"), recursive=False):
+            while (r, c) in grid:
+                c += 1
+            text = " ".join(_collapse(cell.get_text(" ")).split())
+            if len(text) > _MAX_CELL:
+                return None
+            rowspan, colspan = _span(cell.get("rowspan")), _span(cell.get("colspan"))
+            if (r + rowspan) * (c + colspan) > 20_000:
+                return None
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    grid.setdefault((r + dr, c + dc), text)
+            c += colspan
+    if not grid:
+        return None
+    width = max(c for _, c in grid) + 1
+    rows = ["\t".join(grid.get((r, c), "") for c in range(width)).rstrip("\t") for r in range(n_rows)]
+    return "\n".join(row for row in rows if row.strip())
+
+
+def _span(value: object) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 100))
+    except (TypeError, ValueError):
+        return 1
 
 
 def _is_noise(tag: Tag) -> bool:
@@ -808,12 +855,9 @@ def _extract_docx(data: bytes, name: str) -> Extracted:
         for block in document.iter_inner_content():
             if isinstance(block, Table):
                 for row in block.rows:
-                    cells: list[str] = []
-                    seen: set[int] = set()
-                    for cell in row.cells:  # a merged cell repeats: keep it once
-                        if id(cell._tc) not in seen:
-                            seen.add(id(cell._tc))
-                            cells.append(" ".join(cell.text.split("\n")))
+                    # a merged cell repeats in every grid column and row it spans: each value
+                    # then sits under its own headers (项目 | 2023年 2023年 | 2024年 2024年)
+                    cells = [" ".join(cell.text.split()) for cell in row.cells]
                     lines.append("\t".join(cells))
             else:
                 lines.append(block.text)

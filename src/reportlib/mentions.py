@@ -316,6 +316,22 @@ def _label_unit(text: str) -> str | None:
     return _unit_word(found.group("unit")) if found else None
 
 
+#: A column header that counts something: 件数 · 案件数 · 人数 · 场次 → 件 · 件 · 人 · 场次.
+_COUNT_HEADER_RE = re.compile(r"(?:案|宗)?(?P<unit>件|人次|人|场次|场|次|个|家|份|条|起|户)(?:数|数量)?(?:\s*[(（][^()（）]*[)）])?$")
+
+
+def _count_header_unit(text: str) -> str | None:
+    """The unit a counting header implies: 件数 → 件, 人数 → 人 (a header only, never a label).
+
+    >>> _count_header_unit("件数"), _count_header_unit("受援人数"), _count_header_unit("金额")
+    ('件', '人', None)
+    """
+    found = _COUNT_HEADER_RE.search(halfwidth(text).strip())
+    if not found or len(text) > 12 or not (text.strip().endswith(("数", "数量")) or len(text.strip()) <= 2):
+        return None
+    return _unit_word(found.group("unit"))
+
+
 def table_unit(original: str, start: int, end: int, max_rows: int = 12) -> str | None:
     """The unit of a number written without one in a flattened table, when the table says it
     unambiguously; None otherwise. ``original[start:end]`` is the number.
@@ -437,7 +453,7 @@ def _header_unit(original: str, row_start: int, column: int, width: int, max_row
         return None
     cells, cut = found
     header = cells[column][2]
-    unit = _unit_word(header) or _label_unit(header)
+    unit = _unit_word(header) or _label_unit(header) or _count_header_unit(header)
     if unit:
         return unit
     for _, _, cell in cells:  # 项目（单位：件）

@@ -171,10 +171,14 @@ def _replacement(text: str, start: int, end: int, n: int, run: str) -> str:
         return ""
     before, after = text[start - 1], text[end]
     if "\n" not in run:
+        if "\t" in run:
+            return " "  # cells of a table row stay apart: 410\t-84 is two values, not a code
         return " " if before in _ASCII_ALNUM and after in _ASCII_ALNUM else ""
     if before in TERMINATORS:
         return "\n"
     line_start = text.rfind("\n", 0, start) + 1
+    if "\t" in text[line_start:start] or "\t" in text[end : text.find("\n", end) if "\n" in text[end:] else n]:
+        return "\n"  # table rows (cells split by tabs) keep their lines
     line = text[line_start:start].replace(" ", "")
     if len(line) < SHORT_LINE or line.endswith(_HEADER_ENDINGS) or HEADING_START_RE.match(text, end):
         return "\n"

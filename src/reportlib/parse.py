@@ -13,11 +13,13 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportlib.document import Table, find_tables
 from reportlib.errors import InputError
+from reportlib.formats import to_simplified
 from reportlib.indicators import Taxonomy, load_taxonomy, match_indicators
 from reportlib.mentions import Scan, column_year, scan, to_float
 from reportlib.metadata import Metadata, extract_metadata
-from reportlib.normalize import TERMINATORS, View, build_view
+from reportlib.normalize import TERMINATORS, View, build_view, halfwidth
 from reportlib.sections import Heading, find_headings
 
 #: A report is tens of kilobytes; anything this large is not one report (and would not fit the frames).
@@ -148,7 +150,8 @@ def parse_text(
     }
     section_ids = _section_rows(result, headings, view, report_id, source)
     sc = scan(view)
-    _mention_rows(result, sc, headings, section_ids, meta, common, taxonomy)
+    tables = find_tables(text) if ("\t" in text or "|" in text or "｜" in text) else []
+    _mention_rows(result, sc, headings, section_ids, meta, common, taxonomy, tables)
     _select_metrics(result, taxonomy)
     simplified = view.text
     result.report = {
@@ -222,8 +225,11 @@ def _mention_rows(
     meta: Metadata,
     common: dict,
     taxonomy: Taxonomy,
+    tables: list[Table] | None = None,
 ) -> None:
     view = sc.view
+    tables = tables or []
+    table_starts = [t.start for t in tables]
     text = view.text
     any_near, any_after = _prefilters(taxonomy)
     region_name = meta.region.name if meta.region else ""
@@ -249,7 +255,20 @@ def _mention_rows(
         part = _part_of(headings, heading)
         matches = []
         year = None
-        if m.kind in ("level", "share") and q.unit in taxonomy.by_unit:
+        cell = _table_cell(tables, table_starts, m.start) if tables else None
+        if m.kind in ("level", "share") and q.unit in taxonomy.by_unit and cell is not None:
+            # a table cell: its row's label (or its column's header) names it, its column's header gives the year
+            table, r, c = cell
+            year = table.column_year(c)
+            if _CHANGE_HEADER_RE.search(table.column_header(c)):
+                m.kind = "change"  # a 增减 / 同比 column holds changes, not levels
+            number = text[m.vstart : m.vend]
+            for label in (table.row_label(r), table.column_header(c) if c else ""):
+                if label and not matches:
+                    mini = _reading_label(label, view) + number
+                    matches = match_indicators(taxonomy, mini, (0, len(mini)), 0, len(mini) - len(number), len(mini),
+                                               q.unit, region_name, level)
+        elif m.kind in ("level", "share") and q.unit in taxonomy.by_unit:
             if any_near.search(text, window_start, m.vstart) or any_after.match(text, m.vend):
                 matches = match_indicators(taxonomy, text, sent, window_start, m.vstart, m.vend, q.unit, region_name, level)
             if report_year and (matches or year_row is not None):
@@ -281,6 +300,29 @@ def _mention_rows(
             confidence, note = _mention_confidence(scope, scope_word, kind, part)
             rows.append(_mention(common, ind.id, to_float(q.value), base, m, sentence_text, rid, n, heading, section_ids,
                                  part, scope, scope_word, confidence, note, s_start, s_end, kind))
+
+
+#: Column headers of changes and shares: 增减 · 同比增长 · 增幅 · 变化 · 比上年.
+_CHANGE_HEADER_RE = re.compile(r"增减|增长|增幅|降幅|减少|变化|变动|同比|环比|比上年|较上年|比去年")
+
+
+def _table_cell(tables: list[Table], starts: list[int], pos: int) -> tuple[Table, int, int] | None:
+    """The table, row and column of a data cell holding offset ``pos`` of the original, or None."""
+    i = bisect_right(starts, pos) - 1
+    if i < 0 or pos >= tables[i].end:
+        return None
+    found = tables[i].locate(pos)
+    if found is None or found[0] < tables[i].header_rows or found[1] == 0:
+        return None
+    return tables[i], found[0], found[1]
+
+
+def _reading_label(label: str, view: View) -> str:
+    text = "".join(halfwidth(label).split())
+    if view.simplified:
+        converted = to_simplified(text)
+        text = converted if len(converted) == len(text) else text
+    return text
 
 
 _PREFILTERS: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
