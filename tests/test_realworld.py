@@ -140,6 +140,16 @@ PAGES = [
              region_from="body"),
         id="jiangsu-relative-issuer-region-from-body"),
     pytest.param(
+        "根据《法治中国建设规划（2020—2025年）》要求，2023年，梅林街道在区委、区政府的领导下，坚持依法行政，"
+        "推动法治福田建设，服务广东省深圳市发展大局。\n一、主要举措\n",
+        dict(issuer="深圳市福田区梅林街道办事处", issuer_kind="government", region="梅林街道", level="township",
+             county="福田区", region_code="440304", report_year=2023, year_from="body"),
+        id="guangdong-street-office-body-only"),
+    pytest.param(
+        "2024年是关键之年，也是东坝镇发展的重要之年。东坝镇始终坚持依法行政。\n一、主要举措\n",
+        dict(issuer="东坝镇人民政府", issuer_kind="government", level="township", region_code="", report_year=2024),
+        id="town-whose-county-is-not-named"),
+    pytest.param(
         "2023年，我局在市委、市政府的领导下，坚持依法行政。\n一、主要举措\n",
         dict(issuer="", issuer_kind="department", region=""),
         id="we-bureau-without-a-region"),

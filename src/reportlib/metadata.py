@@ -24,6 +24,10 @@ _CN = "〇○零一二三四五六七八九十"
 
 TITLE_RE = re.compile(r"法治(?:政府)?(?:建设)?.{0,24}?(?:报告|情况)")
 _TITLE_YEAR_RE = re.compile(rf"((?:19|20)\d\d|[二][〇○零][{_CN}]{{2}})\s*年")
+#: The genre's opening: "2023年，…" / "2023年度，" / "2023年以来，" — the report's year.
+_OPENING_YEAR_RE = re.compile(r"(?:^|(?<=[\n。，,]))[ \t]*((?:19|20)\d\d)[ \t]*年(?:度|以来)?[ \t]*[,，]")
+#: Years inside 《…》 or brackets name plans and periods (纲要(2021—2025年)), not the report year.
+_BRACKETED_RE = re.compile(r"《[^》]{0,80}》|[(（][^()（）]{0,40}[)）]")
 _TITLE_BARE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)(?=[\u4e00-\u9fff])")
 _ISSUER_SPLIT_RE = re.compile(rf"关于|(?:19|20)\d\d\s*年|二[〇○零][{_CN}]{{2}}年|[(（]?\s*(?:19|20)\d\d")
 DOC_NUMBER_RE = re.compile(
@@ -180,7 +184,7 @@ def extract_metadata(view: View, page_meta: dict[str, str] | None = None, doc: D
         meta.issued_date = _iso(issued.group(1)) if issued else page.get("issued_date", "")
         meta.issued_from = "page_meta" if meta.issued_date else "none"
     if meta.report_year is None:
-        first = _TITLE_YEAR_RE.search(text[:400])
+        first = _OPENING_YEAR_RE.search(text[:800]) or _TITLE_YEAR_RE.search(_BRACKETED_RE.sub("", text[:400]))
         if first and first.group(1).isdigit():
             meta.report_year, meta.year_from = int(first.group(1)), "body"
         elif meta.issued_date or meta.published_date:
@@ -250,9 +254,11 @@ _RELATIVE_ORG_RE = re.compile(
 )
 #: The jurisdiction itself as the subject: 海淀区坚持…, 邻水县深入… — a government's report.
 _PLACE_ACTOR_RE = re.compile(
-    r"(?:^|(?<=[,，。、年来度]))(?P<place>[\u4e00-\u9fff]{2,10}?(?:省|市|区|县|旗))"
+    r"(?:^|(?<=[,，。、年来度]))(?P<place>[\u4e00-\u9fff]{2,10}?(?:省|市|区|县|旗|街道|镇|乡))"
     r"(?=坚持|始终|深入|认真|全面|紧扣|紧紧|聚焦|以|扎实|持续|立足|围绕|大力|积极|不断|切实)"
 )
+#: Words that end in 局 or 中心 but name no organisation: 发展大局, 新格局, 工作中心.
+_NOT_ORG_END_RE = re.compile(r"(?:大局|格局|布局|全局|开局|结局|新局|变局|僵局|时局|政局|棋局|工作中心)$")
 _UNDER_RE = re.compile(r"在[^。；;]{0,80}?(?:领导|指导|支持|监督|关心|帮助)下[,，]?")
 _LEVEL_OF_REL = {"区": "区", "县": "县", "市": "市", "州": "州", "省": "省"}
 
@@ -311,23 +317,31 @@ def _body_issuer(doc: Document, view: View, title_prefix: str) -> tuple[str, str
     m = re.match(r"^(区|市|县|州|省)(.+)$", title_prefix)
     if m and _valid_org(title_prefix):  # a title that names its issuer by level only: 区司法局关于…
         rel_kind, rel_level = issuer_kind(m.group(2)), m.group(1)
-    for block in doc.body()[:3]:
-        sentence = _reading(block.text, view)
-        sentence = re.split(r"[。;；]", sentence, maxsplit=1)[0]
+    sentences = [s for block in doc.body()[:3] for s in re.split(r"[。;；]", _reading(block.text, view))[:2]]
+    for sentence in sentences[:4]:
         sentence = _UNDER_RE.sub("", sentence)
-        for found in _BODY_ORG_RE.finditer(sentence):
-            org = found.group("org")
-            if _has_place(org) and not org.startswith(("在", "为")):
-                return org, "body", "", ""
+        found: list[tuple[int, tuple[str, str, str, str]]] = []  # the sentence's first actor wins
+        for org_match in _BODY_ORG_RE.finditer(sentence):
+            org = org_match.group("org")
+            if _has_place(org) and not org.startswith(("在", "为")) and not _NOT_ORG_END_RE.search(org):
+                found.append((org_match.start(), (org, "body", "", "")))
+                break
         place = _PLACE_ACTOR_RE.search(sentence)
-        if place and find_divisions(place.group("place")):
-            return place.group("place") + "人民政府", "body", "government", ""
+        if place:
+            name = place.group("place")
+            if name.endswith(("街道", "镇", "乡")) and _TOWNSHIP_RE.fullmatch(name):
+                found.append((place.start(), (name + ("办事处" if name.endswith("街道") else "人民政府"),
+                                              "body", "government", "")))
+            elif find_divisions(name):
+                found.append((place.start(), (name + "人民政府", "body", "government", "")))
         rel = _RELATIVE_ORG_RE.search(sentence)
         if rel:
             kind = "government" if rel.group("org") == "政府" else "department"
             level = _LEVEL_OF_REL.get(rel.group("rel"), "")
             org = rel.group("org")
-            return (org if level else "", "body", kind, level) if org else ("", "none", kind, level)
+            found.append((rel.start(), (org if level else "", "body", kind, level) if org else ("", "none", kind, level)))
+        if found:
+            return min(found, key=lambda pair: pair[0])[1]
     if rel_kind:
         return m.group(2), "title", rel_kind, rel_level
     return "", "none", "", ""
@@ -350,6 +364,8 @@ def _region(issuer: str, level_hint: str, text: str, issuer_from: str) -> tuple[
             county = _most_named(text, "county")
             if county is not None:
                 return township(town.group("town"), county), "body"
+            # a 街道 or 镇 whose county the text does not name: its level is still known
+            return Region(name=town.group("town"), code="", level="township", province="", city="", county=""), issuer_from
         return None, "none"
     if level_hint:
         return _most_named(text, level_hint), "body"
@@ -435,14 +451,19 @@ def _canonical(issuer: str, region: Region | None, kind_hint: str) -> str:
 def issuer_kind(issuer: str) -> str:
     """``government`` | ``department`` | ``party_government`` from the issuer's name.
 
+    A 街道办事处 is the government of its 街道 (the county's agency at township level).
+
     >>> issuer_kind("泉州市鲤城区人民政府"), issuer_kind("南安市司法局"), issuer_kind("中共某某县委某某县人民政府")
     ('government', 'department', 'party_government')
+    >>> issuer_kind("杭州市上城区清波街道办事处"), issuer_kind("某某区政府办公室")
+    ('government', 'department')
     """
     if not issuer:
         return ""
-    if ("中共" in issuer or "党委" in issuer or re.search(r"[县区市]委", issuer)) and "政府" in issuer:
+    if ("中共" in issuer or "党委" in issuer or "党工委" in issuer or re.search(r"[县区市镇乡]委", issuer)) \
+            and ("政府" in issuer or "办事处" in issuer):
         return "party_government"
-    if re.search(r"(?:人民政府|政府)$", issuer):
+    if re.search(r"(?:人民政府|政府|街道办事处)$", issuer):
         return "government"
     return "department"
 

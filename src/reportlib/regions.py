@@ -166,9 +166,7 @@ def full_name(region: Region) -> str:
     ['北京市海淀区', '泉州市鲤城区', '南安市', '永嘉县', '厦门市', '福建省']
     """
     if region.level == "township":
-        county = resolve(region.county) if region.county else None
-        parent = full_name(county) if county is not None and county.code == region.code else region.county
-        return parent + region.name
+        return (full_name(region_from_code(region.code)) if region.code else "") + region.name
     if region.level == "county" and region.name.endswith("区") and region.city:
         return region.city + region.name
     return region.name
