@@ -11,7 +11,7 @@ import pytest
 from reportlib.cli import main
 from reportlib.document import segment
 from reportlib.evaluate import evaluate
-from reportlib.parse import parse_text
+from reportlib.parse import METRIC_COLUMNS, parse_text
 
 REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 
@@ -181,3 +181,14 @@ def test_segment_blocks_and_spans():
                      "attachment", "signature", "signature", "cc"]
     assert [b.level for b in doc.blocks if b.kind == "heading"] == [1, 2]
     assert all(text[b.start : b.end] == b.text for b in doc.blocks)
+
+
+def test_township_report_figures_are_its_own_whole():
+    text = ("杭州市上城区清波街道办事处2023年法治政府建设情况报告\n一、主要举措\n"
+            "全街道调处矛盾纠纷126件。街道全年受理法律援助案件12件。全区办理行政复议案件88件。\n")
+    result = parse_text(text)
+    assert result.report["level"] == "township" and result.report["region"] == "清波街道"
+    col = {name: i for i, name in enumerate(METRIC_COLUMNS)}
+    metrics = {row[col["indicator"]]: row[col["value"]] for row in result.metrics}
+    assert metrics.get("mediation_disputes") == 126 and metrics.get("legal_aid_cases") == 12
+    assert "admin_reconsideration_cases" not in metrics and 88 not in metrics.values()  # 全区: the district's figure

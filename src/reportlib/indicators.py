@@ -18,7 +18,8 @@ FILL = r"(?:共计|总计|累计|合计|共|计|分别为|分别|达到|达|为|
 #: Whole-jurisdiction and sub-unit wording, nearest to the number wins.
 SCOPE_RE = guarded(
     r"""
-    (?P<whole>(?:全(?P<wsuf>[省市区县旗州])|我(?P<wsuf2>[省市区县旗])|本(?P<wsuf3>[省市区县])(?!级))(?:各级|各类)?  # 全市各级: one phrase
+    (?P<whole>(?:全(?P<wsuf>[省市区县旗州镇乡])|我(?P<wsuf2>[省市区县旗镇乡])|本(?P<wsuf3>[省市区县镇乡])(?!级)
+                |[全本我]街(?P<wsuf4>道))(?:各级|各类)?  # 全市各级: one phrase; 全街道 of a 街道's report
       |各级)
   | (?P<sub>司法所|调解室|工作室|街道|乡镇|(?<![乡全])镇(?!街|级)|社区(?!矫正|法律顾问全覆盖)|(?<![乡])村(?!民)|法庭
       |窗口|项目|工作站|服务站|驿站|试点|分中心|志愿者)
@@ -194,6 +195,10 @@ def scope_of(left: str, region_name: str, level: str) -> tuple[str, str]:
     ('other', '全市')
     >>> scope_of("全市共办理法律援助案件", "南安市", "county")
     ('whole', '全市')
+    >>> scope_of("全街道调处矛盾纠纷", "清波街道", "township"), scope_of("街道全年调处矛盾纠纷", "清波街道", "township")
+    (('whole', '全街道'), ('whole', '街道'))
+    >>> scope_of("全区调处矛盾纠纷", "清波街道", "township")
+    ('other', '全区')
 
     A sub-unit that its clause sets up and counts (设立工作室12个，…) does not reach into the
     next clause: the next clause's figure is not that sub-unit's.
@@ -211,8 +216,10 @@ def scope_of(left: str, region_name: str, level: str) -> tuple[str, str]:
             return "", ""
     word = last.group(0)
     if last.group("sub"):
+        if level == "township" and word in ("街道", "乡镇", "镇") and region_name.endswith(word[-1]):
+            return "whole", word  # a 街道's own report: 街道 is the issuer itself
         return "sub", word
-    suffix = last.group("wsuf") or last.group("wsuf2") or last.group("wsuf3")
+    suffix = last.group("wsuf") or last.group("wsuf2") or last.group("wsuf3") or last.group("wsuf4")
     if not suffix:  # 各级
         return "whole", word
     own = region_name[-1:] if region_name else ""
