@@ -150,6 +150,11 @@ PAGES = [
         dict(issuer="东坝镇人民政府", issuer_kind="government", level="township", region_code="", report_year=2024),
         id="town-whose-county-is-not-named"),
     pytest.param(
+        "贵阳市云岩区人民政府关于2023年度法治政\n府建设情况的报告\n区人大常委会：\n一、主要举措\n全年办理法律援助案件100件。\n",
+        dict(title="贵阳市云岩区人民政府关于2023年度法治政府建设情况的报告", issuer="贵阳市云岩区人民政府",
+             report_year=2023, addressees="区人大常委会", level="county"),
+        id="guizhou-title-broken-over-two-lines"),
+    pytest.param(
         "2023年，我局在市委、市政府的领导下，坚持依法行政。\n一、主要举措\n",
         dict(issuer="", issuer_kind="department", region=""),
         id="we-bureau-without-a-region"),

@@ -217,6 +217,7 @@ def segment(text: str, reading: str | None = None, *, edges: int | None = None) 
         pos += len(raw)
 
     blocks: list[Block] = []
+    lines = _join_broken_title(lines)
     seen_title = False
     seen_body = False
     for index, (start, end, line) in enumerate(lines):
@@ -275,6 +276,19 @@ def segment(text: str, reading: str | None = None, *, edges: int | None = None) 
         blocks.append(Block(kind, text[start:end], start, end, _heading_level(line) if kind == "heading" else 0))
     doc.blocks = _signature(blocks)
     return doc
+
+
+def _join_broken_title(lines: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A title broken over two lines (PDF, Word): 某某区人民政府关于2023年法治政府 / 建设情况的报告."""
+    for i in range(min(len(lines) - 1, 12)):
+        first, second = lines[i][2], lines[i + 1][2]
+        joined = (first + second).replace(" ", "")
+        if (len(joined) <= 90 and _TITLE_RE.search(joined) and not _TITLE_RE.search(first.replace(" ", ""))
+                and not _TITLE_RE.search(second.replace(" ", "")) and "法治" in joined[: len(first) + 2]
+                and not first.endswith(("。", "，", ",", "：", ":")) and not _CHROME_RE.search(first)
+                and not _is_meta_line(first)):
+            return [*lines[:i], (lines[i][0], lines[i + 1][1], first + second), *lines[i + 2 :]]
+    return lines
 
 
 def _place_only(compact: str) -> bool:
