@@ -683,7 +683,10 @@ def _grid(table: Tag) -> str | None:
     if not grid:
         return None
     width = max(c for _, c in grid) + 1
-    rows = ["\t".join(grid.get((r, c), "") for c in range(width)).rstrip("\t") for r in range(n_rows)]
+    rows = []
+    for r in range(n_rows):
+        cells = [grid.get((r, c), "") for c in range(width)]
+        rows.append(cells[0] if len(set(cells)) == 1 else "\t".join(cells).rstrip("\t"))
     return "\n".join(row for row in rows if row.strip())
 
 
@@ -858,6 +861,8 @@ def _extract_docx(data: bytes, name: str) -> Extracted:
                     # a merged cell repeats in every grid column and row it spans: each value
                     # then sits under its own headers (项目 | 2023年 2023年 | 2024年 2024年)
                     cells = [" ".join(cell.text.split()) for cell in row.cells]
+                    if len(set(cells)) == 1:
+                        cells = cells[:1]  # one cell across the whole row: a caption or a note
                     lines.append("\t".join(cells))
             else:
                 lines.append(block.text)
