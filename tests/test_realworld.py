@@ -155,6 +155,11 @@ PAGES = [
              report_year=2023, addressees="区人大常委会", level="county"),
         id="guizhou-title-broken-over-two-lines"),
     pytest.param(
+        "宁远县司法局文件\n宁司〔2024〕3号\n关于2023年度法治政府建设情况的报告\n县委、县政府：\n一、主要举措\n",
+        dict(issuer="宁远县司法局", issuer_from="title", doc_number="宁司〔2024〕3号", addressees="县委、县政府",
+             province="湖南省"),
+        id="hunan-red-header-file"),
+    pytest.param(
         "2023年，我局在市委、市政府的领导下，坚持依法行政。\n一、主要举措\n",
         dict(issuer="", issuer_kind="department", region=""),
         id="we-bureau-without-a-region"),

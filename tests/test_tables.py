@@ -110,3 +110,18 @@ def test_layout_tables_are_not_flattened_into_cells():
     html = f"<html><body><table><tr><td>长沙市岳麓区人民政府2024年法治政府建设情况报告</td></tr><tr><td><p>{long_cell}</p></td></tr></table></body></html>"
     text = extract(html.encode(), "layout.html").text
     assert "\t" not in text and "283件" in text
+
+
+def test_table_flattened_one_cell_per_line():
+    """Copied from a browser, a table arrives one cell per line: its width is found from its shape."""
+    body = ("主要数据如下。\n项目\n2023年\n2024年\n法律援助案件\n367件\n283件\n人民调解案件\n3454件\n3012件\n"
+            "以上为全区数据。\n")
+    result = parse_text(TITLE + body)
+    assert _metrics(result) == {"legal_aid_cases": 283, "mediation_disputes": 3012}
+    assert _mention(result, "367件")[_M["scope"]] == "year"
+
+
+def test_short_lines_that_are_no_table_stay_text():
+    body = "一、主要举措\n（一）强化学习\n1.开展培训\n2.组织考试\n3.建立台账\n4.完善制度\n全年办理法律援助案件412件。\n"
+    assert find_tables(TITLE + body) == []
+    assert _metrics(parse_text(TITLE + body)) == {"legal_aid_cases": 412}

@@ -410,6 +410,8 @@ def find_tables(text: str) -> list[Table]:
     tables: list[Table] = []
     run: list[list[Cell]] = []
     pos = 0
+    if "\t" not in text and "|" not in text and "｜" not in text:
+        return _one_cell_per_line(text) if "\n" in text else []
     for raw in text.splitlines(keepends=True):
         line = raw.rstrip("\r\n")
         if _is_row(line) and len(line) <= 2000:
@@ -425,7 +427,74 @@ def find_tables(text: str) -> list[Table]:
         pos += len(raw)
     if run:
         tables.extend(_table(run))
+    if "\n" in text:
+        covered = [(t.start, t.end) for t in tables]
+        tables.extend(t for t in _one_cell_per_line(text) if not any(s <= t.start < e for s, e in covered))
+        tables.sort(key=lambda t: t.start)
     return tables
+
+
+_SHORT_CELL = 16
+_SENTENCE_END_RE = re.compile(r"[。；;！？]")
+
+
+def _one_cell_per_line(text: str) -> list[Table]:
+    r"""Tables flattened one cell per line (copied from a browser): a run of short lines that splits
+    into rows of one width — a header row of texts, then rows of a label and values.
+
+    >>> t = _one_cell_per_line("说明如下。\n事项\n行政处罚\n信息公开\n数量\n3319\n605\n占比\n30.03%\n5.48%\n完。\n")[0]
+    >>> [[c.text for c in row] for row in t.rows], t.column_header(1), t.row_label(1)
+    ([['事项', '行政处罚', '信息公开'], ['数量', '3319', '605'], ['占比', '30.03%', '5.48%']], '行政处罚', '数量')
+    """
+    tables: list[Table] = []
+    pos = run_start = 0
+    run = 0
+    for line in [*text.split("\n"), ""]:  # runs of six or more short lines: only their lengths are looked at
+        if 0 < len(line) <= 3 * _SHORT_CELL:
+            if not run:
+                run_start = pos
+            run += 1
+        else:
+            if run >= 6:
+                tables.extend(_cells_per_line(text[run_start:pos], run_start))
+            run = 0
+        pos += len(line) + 1
+    return tables
+
+
+def _cells_per_line(text: str, pos: int) -> list[Table]:
+    tables: list[Table] = []
+    run: list[Cell] = []
+    for raw in [*text.splitlines(keepends=True), ""]:
+        if 0 < len(raw) <= 3 * _SHORT_CELL:  # long lines are never cells: no stripping, no search
+            stripped = raw.strip().rstrip("|｜").strip()
+            if stripped and len(stripped) <= _SHORT_CELL and not _SENTENCE_END_RE.search(stripped):
+                lead = raw.find(stripped[0])
+                run.append(Cell(pos + lead, pos + lead + len(stripped), stripped))
+                pos += len(raw)
+                continue
+        if len(run) >= 6:
+            tables.extend(_grid_of(run))
+        run = []
+        pos += len(raw)
+    return tables
+
+
+def _grid_of(cells: list[Cell]) -> list[Table]:
+    def value(cell: Cell) -> bool:
+        text = halfwidth(cell.text)
+        return bool(_VALUE_CELL_RE.fullmatch(text)) and not YEAR_CELL_RE.fullmatch(text)
+
+    for width in range(2, min(len(cells) // 2, 24) + 1):
+        if len(cells) % width:
+            continue
+        rows = [cells[i : i + width] for i in range(0, len(cells), width)]
+        if any(value(c) for c in rows[0]):
+            continue
+        body = rows[1:]
+        if all(not value(row[0]) and sum(value(c) for c in row[1:]) >= max(1, (width - 1) * 2 // 3) for row in body):
+            return [Table(rows=rows, header_rows=1)]
+    return []
 
 
 def _table(rows: list[list[Cell]]) -> list[Table]:

@@ -257,6 +257,7 @@ _PLACE_ACTOR_RE = re.compile(
     r"(?:^|(?<=[,，。、年来度]))(?P<place>[\u4e00-\u9fff]{2,10}?(?:省|市|区|县|旗|街道|镇|乡))"
     r"(?=坚持|始终|深入|认真|全面|紧扣|紧紧|聚焦|以|扎实|持续|立足|围绕|大力|积极|不断|切实)"
 )
+_FILE_HEADER_RE = re.compile(r"^((?:中共)?[\u4e00-\u9fff]{2,40}?)文件$")
 #: Words that end in 局 or 中心 but name no organisation: 发展大局, 新格局, 工作中心.
 _NOT_ORG_END_RE = re.compile(r"(?:大局|格局|布局|全局|开局|结局|新局|变局|僵局|时局|政局|棋局|工作中心)$")
 _UNDER_RE = re.compile(r"在[^。；;]{0,80}?(?:领导|指导|支持|监督|关心|帮助)下[,，]?")
@@ -278,6 +279,10 @@ def _issuer(doc: Document, title: str, page: dict[str, str], view: View) -> tupl
         after = doc.blocks[title_index + 1] if title_index + 1 < len(doc.blocks) else None
         if before is not None and before.kind == "issuer_line":
             candidates.append((_reading(before.text, view), "title"))
+        for block in doc.blocks[:title_index]:  # the red header of a 文件: 永嘉县司法局文件
+            header = _FILE_HEADER_RE.match(re.sub(r"\s+", "", _reading(block.text, view)))
+            if header:
+                candidates.append((header.group(1), "title"))
         if _valid_org(prefix):
             candidates.append((prefix, "title"))
         for block in (after, *(doc.blocks[title_index + 2 : title_index + 3])):

@@ -150,7 +150,7 @@ def parse_text(
     }
     section_ids = _section_rows(result, headings, view, report_id, source)
     sc = scan(view)
-    tables = find_tables(text) if ("\t" in text or "|" in text or "｜" in text) else []
+    tables = find_tables(text)
     _mention_rows(result, sc, headings, section_ids, meta, common, taxonomy, tables)
     _select_metrics(result, taxonomy)
     simplified = view.text
