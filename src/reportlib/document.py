@@ -198,9 +198,9 @@ def segment(text: str, reading: str | None = None, *, edges: int | None = None) 
     doc = Document(text=text)
     lines: list[tuple[int, int, str]] = []
     pos = 0
-    if edges is not None and len(reading) > 2 * edges + 1000:
+    if edges is not None and len(reading) > 2 * edges + 200:
         head_end = reading.find("\n", edges)
-        tail_start = reading.rfind("\n", 0, len(reading) - edges)
+        tail_start = reading.rfind("\n", 0, len(reading) - edges * 2 // 3)
         if 0 < head_end < tail_start:
             head = segment(text[:head_end], reading[:head_end])
             tail = segment(text[tail_start:], reading[tail_start:])

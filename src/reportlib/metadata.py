@@ -197,12 +197,12 @@ def extract_metadata(view: View, page_meta: dict[str, str] | None = None, doc: D
 
 
 #: How much of a report's start and end the metadata reads as blocks.
-_EDGES = 3000
+_EDGES = 1800
 
 
 def reading_copy(original: str, view: View | None = None) -> str:
     """``original`` half-width and, when traditional, simplified: same length, for classification."""
-    if len(original) > 2 * _EDGES + 1000:  # only the edges are segmented: convert only those
+    if len(original) > 2 * _EDGES + 200:  # only the edges are segmented: convert only those
         middle = len(original) - 2 * _EDGES
         return reading_copy(original[:_EDGES], view) + " " * middle + reading_copy(original[-_EDGES:], view)
     text = halfwidth(original)
