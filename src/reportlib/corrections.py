@@ -115,9 +115,12 @@ class Correction:
         return (self.report_sha256, self.field)
 
     def same_fix(self, other: Correction) -> bool:
-        """The same change (who, when and the note aside)."""
-        return (self.action, _canonical(self.value), self.unit, self.mention_id) == (
-            other.action, _canonical(other.value), other.unit, other.mention_id)
+        """The same change (who, when and the note aside). A value set without a mention id is
+        set on the current figure's evidence, so it matches the same value set on a named number."""
+        same_mention = self.mention_id == other.mention_id or (
+            self.action == "set" and not (self.mention_id and other.mention_id))
+        return (self.action, _canonical(self.value), self.unit) == (other.action, _canonical(other.value), other.unit) \
+            and same_mention
 
     def row(self) -> dict[str, str]:
         values = asdict(self)
