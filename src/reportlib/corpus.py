@@ -26,7 +26,7 @@ from reportlib.parse import (
 
 #: Columns of ``Corpus.corrections`` (kept in step with :data:`reportlib.corrections.LOG_COLUMNS`).
 CORRECTION_LOG_COLUMNS = ("report_id", "source", "report_sha256", "field", "field_name", "action", "status", "original",
-                          "corrected", "note", "who", "when", "problem", "line", "mention_id", "value", "unit")
+                          "corrected", "note", "who", "when", "problem", "line", "mention_id", "set_value", "set_unit")
 
 #: File endings read from directories; files named explicitly are read whatever their ending.
 SUFFIXES = (".txt", ".text", ".html", ".htm", ".shtml", ".docx", ".pdf")

@@ -450,7 +450,7 @@ def apply_corrections(
     result = Corpus(
         reports=reports, sections=corpus.sections, mentions=mentions, metrics=metrics,
         problems=_frame(problems, tuple(corpus.problems.columns)), checks=corpus.checks,
-        corrections=pd.DataFrame(log, columns=list(LOG_COLUMNS)).astype({"line": "int64"}).fillna(""),
+        corrections=_frame([tuple(row[c] for c in LOG_COLUMNS) for row in log], LOG_COLUMNS),
     )
     if validate:
         from reportlib.schema import validate_frame
@@ -484,7 +484,7 @@ def _log_row(row: Correction | None, report: Mapping[str, Any] | None, *, status
         "corrected": corrected or (describe(row) if row and status != "applied" else corrected),
         "note": row.note if row else "", "who": row.who if row else "", "when": row.when if row else "",
         "problem": problem, "line": row.line if row else line, "mention_id": row.mention_id if row else "",
-        "value": row.value if row else "", "unit": row.unit if row else "",
+        "set_value": row.value if row else "", "set_unit": row.unit if row else "",
     }
 
 
@@ -583,7 +583,7 @@ def corrections_key(log: pd.DataFrame | None, report_ids: Iterable[str] | None =
     rows = log if report_ids is None else log[log["report_id"].isin(set(report_ids))]
     if rows.empty:
         return ""
-    cols = ["report_sha256", "field", "action", "value", "unit", "mention_id", "note", "who", "when", "status", "problem"]
+    cols = ["report_sha256", "field", "action", "set_value", "set_unit", "mention_id", "note", "who", "when", "status", "problem"]
     records = sorted(json.dumps([str(v) for v in r], ensure_ascii=False) for r in rows[cols].itertuples(index=False))
     return "\n".join(records)
 

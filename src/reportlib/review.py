@@ -122,7 +122,7 @@ def _number_rows(corpus: Corpus) -> pd.DataFrame:
             note, who = str(metric.get("correction_note", "")), str(metric.get("corrected_by", ""))
             if metric["correction"] == "set":
                 mark = "更正"
-                new_value, new_unit = (fix["value"], fix["unit"]) if fix else (_plain(metric["value"]), "")
+                new_value, new_unit = (fix["set_value"], fix["set_unit"]) if fix else (_plain(metric["value"]), "")
             else:
                 mark = "采用"
         elif metric is None and fix is not None and fix["action"] == "reject":
