@@ -148,7 +148,9 @@ def _year(value: Any) -> int:
 
 
 def _plain(value: float) -> str:
-    """>>> _plain(290.0), _plain(99.5)
+    """A number as staff type it.
+
+    >>> _plain(290.0), _plain(99.5)
     ('290', '99.5')
     """
     return f"{value:.10f}".rstrip("0").rstrip(".") if not math.isnan(value) else ""
