@@ -244,3 +244,16 @@ def test_processed_round_trip_keeps_the_corrections(corpus, tmp_path):
 
 
 
+
+
+def test_consistency_checks_are_rerun_on_corrected_figures(corpus, tmp_path):
+    sha23, src23, rid23 = _sha(corpus, "鲤城区", 2023)
+    before = corpus.checks[(corpus.checks["report_id"] == rid23) & corpus.checks["check"].str.contains("rate")]
+    assert (before["status"] == "pass").any()
+    path = _write(tmp_path, [(sha23, src23, "mediation_success", "set", "1000", "", "", "", "", "", "")])
+    fixed = apply_corrections(corpus, path)
+    after = fixed.checks[fixed.checks["report_id"] == rid23]
+    rate = after[after["indicators"].str.contains("mediation_success_rate")]
+    assert len(rate) and (rate["status"] == "fail").any()  # 1000 / 3454 is not 99.9 %
+    others = fixed.checks[fixed.checks["report_id"] != rid23].reset_index(drop=True)
+    pd.testing.assert_frame_equal(others, corpus.checks[corpus.checks["report_id"] != rid23].reset_index(drop=True))

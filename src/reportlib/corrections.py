@@ -39,11 +39,13 @@ from typing import Any
 import pandas as pd
 
 from reportlib.atomic import write_text_atomic
+from reportlib.checks import CHECK_COLUMNS, run_checks
 from reportlib.corpus import CORRECTION_LOG_COLUMNS, Corpus, _frame
 from reportlib.errors import ReportlibError
 from reportlib.indicators import Taxonomy, load_taxonomy
 from reportlib.normalize import squeezed
 from reportlib.numbers import MULTIPLIERS, UNITS
+from reportlib.parse import MENTION_COLUMNS, METRIC_COLUMNS
 
 __all__ = [
     "ACTIONS",
@@ -403,6 +405,7 @@ def apply_corrections(
         problems.append((source_name, "", "warning", "correction", f"更正文件第{line}行：{reason}"))
         log.append(_log_row(None, None, line=line, status="invalid", problem=reason, source=source_name))
 
+    rechecked: set[str] = set()
     by_sha = {sha: i for i, sha in zip(reports.index, reports["sha256"], strict=True)}
     by_name: dict[str, list[int]] = {}
     for i, source in zip(reports.index, reports["source"], strict=True):
@@ -441,6 +444,7 @@ def apply_corrections(
             log.append(_log_row(row, report, status="stale", problem=problem, names=names))
             continue
         metrics, mentions, original, corrected = _apply_metric(row, rid, metrics, mentions, taxonomy)
+        rechecked.add(rid)
         log.append(_log_row(row, report, status="applied", original=original, corrected=corrected, names=names))
 
     metrics = metrics.reset_index(drop=True)
@@ -449,7 +453,7 @@ def apply_corrections(
         reports["n_metrics"] = reports["report_id"].map(counts).fillna(0).astype("int64")
     result = Corpus(
         reports=reports, sections=corpus.sections, mentions=mentions, metrics=metrics,
-        problems=_frame(problems, tuple(corpus.problems.columns)), checks=corpus.checks,
+        problems=_frame(problems, tuple(corpus.problems.columns)), checks=_recheck(corpus.checks, reports, mentions, metrics, rechecked),
         corrections=_frame([tuple(row[c] for c in LOG_COLUMNS) for row in log], LOG_COLUMNS),
     )
     if validate:
@@ -458,6 +462,34 @@ def apply_corrections(
         for name in ("reports", "mentions", "metrics", "problems"):
             validate_frame(name, result.table(name))
     return result
+
+
+def _recheck(checks: pd.DataFrame, reports: pd.DataFrame, mentions: pd.DataFrame, metrics: pd.DataFrame,
+             report_ids: set[str]) -> pd.DataFrame:
+    """The consistency checks again for the reports whose figures were corrected (on the corrected figures)."""
+    if not report_ids:
+        return checks
+    rows: list[tuple] = []
+    for rid in sorted(report_ids):
+        report = reports[reports["report_id"] == rid].iloc[0].to_dict()
+        parsed = _Parsed(
+            report=report,
+            mentions=[tuple(r) for r in mentions.loc[mentions["report_id"] == rid, list(MENTION_COLUMNS)].itertuples(index=False)],
+            metrics=[tuple(r) for r in metrics.loc[metrics["report_id"] == rid, list(METRIC_COLUMNS)].itertuples(index=False)],
+        )
+        rows.extend(run_checks(parsed))
+    kept = checks[~checks["report_id"].isin(report_ids)]
+    fresh = _frame(rows, CHECK_COLUMNS)
+    return pd.concat([kept, fresh], ignore_index=True) if len(fresh) else kept.reset_index(drop=True)
+
+
+@dataclass
+class _Parsed:
+    """What :func:`reportlib.checks.run_checks` reads of a parsed report."""
+
+    report: dict[str, Any]
+    mentions: list[tuple]
+    metrics: list[tuple]
 
 
 def _text_of(value: Any) -> str:
