@@ -257,3 +257,38 @@ def test_consistency_checks_are_rerun_on_corrected_figures(corpus, tmp_path):
     assert len(rate) and (rate["status"] == "fail").any()  # 1000 / 3454 is not 99.9 %
     others = fixed.checks[fixed.checks["report_id"] != rid23].reset_index(drop=True)
     pd.testing.assert_frame_equal(others, corpus.checks[corpus.checks["report_id"] != rid23].reset_index(drop=True))
+
+
+def test_a_conflict_is_reported_and_the_other_marks_still_import(corpus, tmp_path):
+    sha24, src24, rid24 = _sha(corpus, "鲤城区", 2024)
+    corrections = _write(tmp_path, [(sha24, src24, "legal_aid_cases", "set", "290", "", "", "", "", "张三", "2026-12-01")])
+    before = corrections.read_text(encoding="utf-8")
+    review = review_workbook(corpus, tmp_path / "review.xlsx")
+    wb = openpyxl.load_workbook(review)
+    ws = wb[NUMBERS_SHEET]
+    header = [c.value for c in ws[1]]
+    col = {name: header.index(name) + 1 for name in header}
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, col["报告SHA256"]).value == sha24 and ws.cell(r, col["已采用"]).value == "是":
+            if ws.cell(r, col["指标代码"]).value == "legal_aid_cases":
+                ws.cell(r, col["审核"]).value, ws.cell(r, col["更正数值"]).value = "更正", "300"
+            elif ws.cell(r, col["指标代码"]).value == "petitions":
+                ws.cell(r, col["审核"]).value = "否决"
+    meta = wb["审核报告信息"]
+    mh = [c.value for c in meta[1]]
+    for r in range(2, meta.max_row + 1):
+        if meta.cell(r, mh.index("报告SHA256") + 1).value == sha24 and meta.cell(r, mh.index("项目代码") + 1).value == "published_date":
+            meta.cell(r, mh.index("更正为") + 1).value = "2025-03-28"
+    wb.save(review)
+    result = import_review(review, corrections, who="李四")
+    assert not result.ok and len(result.merge.conflicts) == 1 and len(result.lines()) == 1
+    assert "legal_aid_cases" in result.lines()[0] and "张三" in result.lines()[0]
+    assert {r.field for r in result.merge.added} == {"petitions", "published_date"}
+    rows = read_corrections(corrections).rows
+    assert [r.value for r in rows if r.field == "legal_aid_cases"] == ["290"]  # the earlier fix stands
+    assert corrections.read_text(encoding="utf-8-sig").startswith(before.splitlines()[0])
+    fixed = apply_corrections(corpus, corrections)
+    assert fixed.reports.set_index("report_id").loc[rid24, "published_date"] == "2025-03-28"
+    assert "petitions" not in set(fixed.metrics.loc[fixed.metrics["report_id"] == rid24, "indicator"])
+    profile = analysis.report_profile(rid24, fixed)
+    assert any("经人工更正" in line for line in profile["summary"]) and len(profile["corrections"]) == 3

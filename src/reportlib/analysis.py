@@ -844,6 +844,11 @@ def report_profile(report_id: str, corpus: Corpus, deadline: str = "04-01", text
     if len(addressees):
         summary.append("主送/抄送对象符合要求。" if not lacking else f"主送或抄送中未见：{'、'.join(lacking)}。")
     summary.append(f"共提取{len(metrics)}项指标，{len(checks)}项一致性检查未通过或需复核。")
+    n_fixed = int(metrics["corrected"].astype(bool).sum())
+    if n_fixed:
+        summary.append(f"其中{n_fixed}项指标经人工更正（见“更正说明”）。")
+    if report.get("correction_note"):
+        summary.append(f"基本信息经人工更正：{report['correction_note']}。")
     return {
         "report": report, "label": report_label(report), "metadata": metadata, "timeliness": when,
         "parts": parts, "addressees": addressees, "outline": outline, "metrics": metrics, "checks": checks,

@@ -69,6 +69,8 @@ class BuildSummary:
     seconds: float
     n_reports: int = 0
     failed_inputs: list[str] = field(default_factory=list)
+    #: How many corrections were applied and how many were stale or unreadable (not applied).
+    corrections: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -90,6 +92,10 @@ class BuildSummary:
             f"  outputs: {self.out / 'index.html'}",
             f"  parse output: {self.processed_dir}",
         ]
+        if self.corrections:
+            applied = self.corrections.get("applied", 0)
+            skipped = self.corrections.get("stale", 0) + self.corrections.get("invalid", 0)
+            lines.append(f"  corrections: {applied} applied, {skipped} not applied (stale or invalid; see parse_quality)")
         lines += [f"  input not parsed: {item}" for item in self.failed_inputs]
         for r in self.failures:
             lines.append(f"  FAILED {r.name}: {r.error}")
@@ -367,7 +373,8 @@ def run_build(
     review_workbook(corpus, out_dir / REVIEW_FILE)
     ordered = [results[run.name] for run in runs]
     summary = BuildSummary(out=out_dir, processed_dir=processed, results=ordered, seconds=0.0,
-                           n_reports=len(corpus.reports), failed_inputs=failed_inputs)
+                           n_reports=len(corpus.reports), failed_inputs=failed_inputs,
+                           corrections={str(k): int(v) for k, v in corpus.corrections["status"].value_counts().items()})
     _write_index(out_dir, runs, results, summary, inputs)
     summary.seconds = round(time.monotonic() - started, 1)
     if echo:

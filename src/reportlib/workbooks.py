@@ -270,7 +270,9 @@ def quality_workbook(q: Mapping[str, pd.DataFrame], reports: pd.DataFrame, dest:
     ]
     fixes = q.get("corrections")
     if fixes is not None:
-        sheets.append(Sheet("人工更正", fixes, columns=_columns(fixes, {"problem": ColumnFormat(LABELS["problem"], "text", width=50, wrap=True)}),
+        sheets.append(Sheet("人工更正", fixes, columns=_columns(fixes, {
+            "problem": ColumnFormat(LABELS["problem"], "text", width=50, wrap=True), "corrected": ColumnFormat("更正为", "text"),
+            "original": ColumnFormat(LABELS["original"], "text"), "label": ColumnFormat(LABELS["label"], "text")}),
                             description="更正文件中与这些报告有关的每条更正：是否已应用；已过时或有误的未应用，原因见“问题”。"))
     title = "法治政府建设年度报告 解析质量"
     about = _about(title, "解析结果的完整性：每份报告提取了哪些指标，哪些数字未被采用，哪些检查未通过。",
