@@ -81,7 +81,21 @@ METADATA_FIELDS: dict[str, str] = {
 #: Report fields that the row tables repeat (set there too when corrected).
 _REPEATED = ("issuer", "region", "region_code", "report_year")
 _CHOICES = {"issuer_kind": ("government", "department", "party_government"), "level": ("province", "city", "county")}
+#: The Chinese names staff may write for those choices.
+CHOICE_NAMES: dict[str, dict[str, str]] = {
+    "issuer_kind": {"人民政府": "government", "政府部门": "department", "党委政府联合": "party_government"},
+    "level": {"省级": "province", "市级": "city", "县级": "county"},
+}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def field_value(field: str, value: str) -> str:
+    """A report field's value as stored: Chinese names of choices become their codes.
+
+    >>> field_value("level", "市级"), field_value("level", "city"), field_value("issuer", "市级")
+    ('city', 'city', '市级')
+    """
+    return CHOICE_NAMES.get(field, {}).get(value.strip(), value.strip())
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 #: Columns :func:`apply_corrections` adds to ``metrics`` (with their empty values).
@@ -215,7 +229,8 @@ def read_corrections(path: str | os.PathLike[str] | None, taxonomy: Taxonomy | N
             continue
         row = Correction(
             report_sha256=record.get("report_sha256", "").lower(), field=record.get("field", ""),
-            action=ACTIONS.get(record.get("action", ""), record.get("action", "")), value=record.get("value", ""),
+            action=ACTIONS.get(record.get("action", ""), record.get("action", "")),
+            value=field_value(record.get("field", ""), record.get("value", "")),
             unit=record.get("unit", ""), mention_id=record.get("mention_id", ""), raw=record.get("raw", ""),
             source=record.get("source", ""), note=record.get("note", ""), who=record.get("who", ""),
             when=record.get("when", ""), line=number,

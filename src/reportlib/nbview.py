@@ -193,7 +193,7 @@ def yoy_evidence(yoy: pd.DataFrame) -> HTML:
         note = f'<p style="color:#57606a">{html.escape(r.scope_note)}</p>' if r.scope_note else ""
         for year, fix in ((r.prev_year, getattr(r, "prev_correction_note", "")), (r.cur_year, getattr(r, "cur_correction_note", ""))):
             if fix:
-                note += f'<p style="{_CORRECTED}">{year}年数值已人工更正：{html.escape(fix)}</p>'
+                note += f'<p style="{_CORRECTED}">{year}年数值：{html.escape(fix)}</p>'
 
         blocks.append(f"<h4>{html.escape(r.narrative)}</h4><ul>{''.join(sides)}</ul>{note}")
     return HTML("".join(blocks) or "<p><em>（无）</em></p>")

@@ -25,11 +25,13 @@ from reportlib.analysis import report_label
 from reportlib.atomic import write_bytes_atomic
 from reportlib.corpus import Corpus
 from reportlib.corrections import (
+    CHOICE_NAMES,
     METADATA_FIELDS,
     Correction,
     MergeResult,
     check_row,
     describe,
+    field_value,
     merge_corrections,
     read_corrections,
     write_corrections,
@@ -162,6 +164,7 @@ def _meta_rows(corpus: Corpus) -> pd.DataFrame:
         for key, name in METADATA_FIELDS.items():
             value = report.get(key, "")
             value = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+            value = {code: name for name, code in CHOICE_NAMES.get(key, {}).items()}.get(value, value)
             rows.append({"report": report_label(report), "field_name": name, "current": value, "new_value": "",
                          "note": "", "who": "", "field": key, "report_sha256": report["sha256"], "source": report["source"]})
     return pd.DataFrame(rows, columns=list(_META_COLUMNS))
@@ -298,8 +301,9 @@ def import_review(review: str | os.PathLike[str], corrections: str | os.PathLike
     if META_SHEET in wb.sheetnames:
         for number, r in _sheet_records(wb[META_SHEET], _META_COLUMNS):
             new = r.get("new_value", "")
-            if not new or new == r.get("current", ""):
+            if not new or field_value(r.get("field", ""), new) == field_value(r.get("field", ""), r.get("current", "")):
                 continue
+            new = field_value(r.get("field", ""), new)
             row = Correction(report_sha256=r.get("report_sha256", "").lower(), field=r.get("field", ""), action="set",
                              value=new, source=r.get("source", ""), note=r.get("note", ""), who=r.get("who") or who,
                              when=today)
