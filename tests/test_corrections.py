@@ -292,3 +292,17 @@ def test_a_conflict_is_reported_and_the_other_marks_still_import(corpus, tmp_pat
     assert "petitions" not in set(fixed.metrics.loc[fixed.metrics["report_id"] == rid24, "indicator"])
     profile = analysis.report_profile(rid24, fixed)
     assert any("经人工更正" in line for line in profile["summary"]) and len(profile["corrections"]) == 3
+
+
+def test_a_corrected_year_changes_the_keys_of_both_years_runs(corpus, tmp_path):
+    from reportlib.build import _run_corrections
+
+    sha23, src23, _ = _sha(corpus, "南安市", 2023)
+    sha24, src24, rid24 = _sha(corpus, "鲤城区", 2024)
+    base = apply_corrections(corpus, _write(tmp_path, [(sha24, src24, "legal_aid_cases", "set", "290", "", "", "", "", "", "")]))
+    moved = apply_corrections(corpus, _write(tmp_path, [(sha24, src24, "legal_aid_cases", "set", "290", "", "", "", "", "", ""),
+                                                        (sha23, src23, "report_year", "set", "2024", "", "", "", "", "", "")]))
+    keys = {run.name: _run_corrections(run, base) for run in derive_plan(base)}
+    changed = {run.name for run in derive_plan(moved) if _run_corrections(run, moved) != keys.get(run.name)}
+    assert {"cross_district-2023", "cross_district-2024", "parse_quality"} <= changed
+    assert "year_over_year-350502" not in changed and f"report_profile-{rid24}" not in changed

@@ -143,6 +143,15 @@ def _parse_hash(corpus) -> str:
     return digest.hexdigest()
 
 
+def _run_corrections(run: Run, corpus) -> str:
+    """The corrections part of a run's key: the fixes of the reports it reads and, once there are
+    any corrections, which reports those are (a corrected region or year moves a report between runs)."""
+    if corpus.corrections.empty:
+        return ""
+    reads = run_reports(run, corpus.reports)
+    return json.dumps(reads, ensure_ascii=False) + "\n" + corrections_key(corpus.corrections, reads)
+
+
 def _load_cache(out: Path) -> dict[str, Any]:
     try:
         data = json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))
@@ -322,8 +331,7 @@ def run_build(
     results: dict[str, RunResult] = {}
     todo: list[tuple[Run, str]] = []
     for run in runs:
-        key = run_key(run, nb_dir / run.notebook, inputs_hash, lib_hash,
-                      corrections_key(corpus.corrections, run_reports(run, corpus.reports)))
+        key = run_key(run, nb_dir / run.notebook, inputs_hash, lib_hash, _run_corrections(run, corpus))
         entry = cache.get(run.name, {})
         if entry.get("key") == key and all((out_dir / f).is_file() for f in entry.get("outputs", [])):
             results[run.name] = RunResult(run.name, "cached", outputs=list(entry["outputs"]))
