@@ -144,10 +144,8 @@ def _parse_hash(corpus) -> str:
 
 
 def _run_corrections(run: Run, corpus) -> str:
-    """The corrections part of a run's key: the fixes of the reports it reads and, once there are
-    any corrections, which reports those are (a corrected region or year moves a report between runs)."""
-    if corpus.corrections.empty:
-        return ""
+    """The corrections part of a run's key: which reports it reads (a corrected region or year moves
+    a report between runs) and their fixes."""
     reads = run_reports(run, corpus.reports)
     return json.dumps(reads, ensure_ascii=False) + "\n" + corrections_key(corpus.corrections, reads)
 
