@@ -406,7 +406,9 @@ def apply_corrections(
     if not isinstance(corrections, CorrectionSet):
         corrections = read_corrections(corrections, taxonomy)
     reports = corpus.reports.copy()
-    mentions = corpus.mentions.copy()
+    known = set(reports["sha256"])
+    # mentions are the largest frame: copied only when a correction concerns a report of this corpus
+    mentions = corpus.mentions.copy() if any(row.report_sha256 in known for row in corrections.rows) else corpus.mentions
     metrics = ensure_corrected_columns(corpus.metrics).copy()
     for col, default in CORRECTED_COLUMNS.items():
         if metrics[col].dtype == object:
