@@ -28,6 +28,7 @@ import pandas as pd
 
 from reportlib import paths
 from reportlib.corpus import Corpus
+from reportlib.corrections import STATUS_ZH, ensure_corrected_columns
 from reportlib.errors import ReportlibError
 from reportlib.indicators import load_taxonomy
 
@@ -149,6 +150,23 @@ LABELS: dict[str, str] = {
     "reports_with_value": "有数值的报告数",
     "status_zh": "情况",
     "label": "报告",
+    "corrected": "已更正",
+    "correction": "更正方式",
+    "original_value": "原解析数值",
+    "original_raw": "原解析原文",
+    "correction_note": "更正说明",
+    "corrected_by": "更正人",
+    "corrected_at": "更正日期",
+    "prev_corrected": "上期已更正",
+    "prev_correction_note": "上期更正说明",
+    "cur_corrected": "本期已更正",
+    "cur_correction_note": "本期更正说明",
+    "field_name": "项目",
+    "original": "原值",
+    "problem": "问题",
+    "who": "更正人",
+    "when": "更正日期",
+    "line": "行号",
 }
 
 _DIRECTION_ZH = {"up": "上升", "down": "下降", "flat": "持平"}
@@ -302,6 +320,7 @@ def _primary(metrics: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     year, the most confident figure wins, then the government's report over a department's.
     ``other_reports`` lists what the other reports of that year gave, for the notes."""
     meta = reports[["report_id", "issuer_kind", "level", "title"]]
+    metrics = ensure_corrected_columns(metrics)
     frame = metrics.merge(meta, on="report_id", how="left", suffixes=("", "_report"))
     frame = frame[(frame["region_code"] != "") & frame["report_year"].notna()].copy()
     frame["report_year"] = frame["report_year"].astype(int)
@@ -325,6 +344,7 @@ YOY_COLUMNS = (
     "prev_year", "prev_value", "prev_raw", "prev_approx", "prev_sentence", "prev_issuer", "prev_source", "prev_report_id",
     "cur_year", "cur_value", "cur_raw", "cur_approx", "cur_sentence", "cur_issuer", "cur_source", "cur_report_id",
     "abs_change", "change_unit", "pct_change", "direction", "scope_note", "narrative",
+    "prev_corrected", "prev_correction_note", "cur_corrected", "cur_correction_note",
 )
 
 
@@ -412,7 +432,7 @@ def year_over_year(
         result[col] = result[col].astype("int64")
     for col in ("prev_value", "cur_value", "abs_change", "pct_change"):
         result[col] = result[col].astype("float64")
-    for col in ("prev_approx", "cur_approx"):
+    for col in ("prev_approx", "cur_approx", "prev_corrected", "cur_corrected"):
         result[col] = result[col].astype(bool)
     return result
 
@@ -446,6 +466,8 @@ def _yoy_row(code: str, ind: str, prev: pd.Series, cur: pd.Series) -> dict[str, 
         row[f"{prefix}_issuer"] = side["issuer"]
         row[f"{prefix}_source"] = side["source"]
         row[f"{prefix}_report_id"] = side["report_id"]
+        row[f"{prefix}_corrected"] = bool(side["corrected"])
+        row[f"{prefix}_correction_note"] = str(side["correction_note"] or "")
     row["narrative"] = narrative(row)
     return row
 
@@ -495,7 +517,7 @@ CROSS_COLUMNS = (
     "year", "region_code", "region", "level", "issuer", "issuer_kind", "report_id", "source",
     "indicator", "indicator_name", "indicator_kind", "unit", "value", "raw", "approx", "sentence",
     "rank", "n_regions", "population", "population_year", "population_source", "population_note",
-    "per_10k", "per_capita_note", "level_note",
+    "per_10k", "per_capita_note", "level_note", "corrected", "original_value", "correction_note",
 )
 
 
@@ -550,6 +572,8 @@ def cross_district(
             "value": float(r.value), "raw": r.raw, "approx": bool(r.approx), "sentence": r.sentence,
             "population": math.nan, "population_year": pd.NA, "population_source": "", "population_note": "",
             "per_10k": math.nan, "per_capita_note": "", "level_note": "",
+            "corrected": bool(r.corrected), "original_value": float(r.original_value),
+            "correction_note": str(r.correction_note or ""),
         }
         if mixed and r.level != "county":
             row["level_note"] = f"{r.region}为{LEVEL_ZH.get(r.level or '', '')}数据，与区县不可直接比较"
@@ -576,6 +600,8 @@ def cross_district(
     result["value"] = result["value"].astype("float64")
     result["per_10k"] = result["per_10k"].astype("float64")
     result["population"] = result["population"].astype("float64")
+    result["corrected"] = result["corrected"].astype(bool)
+    result["original_value"] = result["original_value"].astype("float64")
     result["_o"] = result["indicator"].map(order).fillna(999)
     result = result.sort_values(["_o", "indicator", "rank", "region_code"]).drop(columns="_o").reset_index(drop=True)
     return result
@@ -805,9 +831,11 @@ def report_profile(report_id: str, corpus: Corpus, deadline: str = "04-01", text
     addressees = addressee_check(report)
     outline = corpus.sections.loc[corpus.sections["report_id"] == report_id,
                                   ["section_id", "parent_id", "level", "marker", "heading", "part"]].reset_index(drop=True)
-    metrics = corpus.metrics.loc[corpus.metrics["report_id"] == report_id,
-                                 ["indicator", "indicator_name", "value", "unit", "raw", "approx", "qualifier", "sentence",
-                                  "section", "start", "end", "confidence", "reason"]].reset_index(drop=True)
+    metrics = ensure_corrected_columns(corpus.metrics)
+    metrics = metrics.loc[metrics["report_id"] == report_id,
+                          ["indicator", "indicator_name", "value", "unit", "raw", "approx", "qualifier", "sentence",
+                           "section", "start", "end", "confidence", "reason", "corrected", "original_value",
+                           "correction_note"]].reset_index(drop=True)
     checks = corpus.checks[(corpus.checks["report_id"] == report_id) & (corpus.checks["status"] != "pass")].reset_index(drop=True)
     missing = parts.loc[parts["status"] == "missing", "part_name"].tolist()
     lacking = addressees.loc[~addressees["found"], "expected"].tolist()
@@ -816,10 +844,16 @@ def report_profile(report_id: str, corpus: Corpus, deadline: str = "04-01", text
     if len(addressees):
         summary.append("主送/抄送对象符合要求。" if not lacking else f"主送或抄送中未见：{'、'.join(lacking)}。")
     summary.append(f"共提取{len(metrics)}项指标，{len(checks)}项一致性检查未通过或需复核。")
+    n_fixed = int(metrics["corrected"].astype(bool).sum())
+    if n_fixed:
+        summary.append(f"其中{n_fixed}项指标经人工更正（见“更正说明”）。")
+    if report.get("correction_note"):
+        summary.append(f"基本信息经人工更正：{report['correction_note']}。")
     return {
         "report": report, "label": report_label(report), "metadata": metadata, "timeliness": when,
         "parts": parts, "addressees": addressees, "outline": outline, "metrics": metrics, "checks": checks,
         "summary": summary, "text_available": text is not None,
+        "corrections": corrections_of(corpus, [report_id]),
     }
 
 
@@ -840,9 +874,12 @@ def quality(corpus: Corpus) -> dict[str, pd.DataFrame]:
     labels = dict(zip(reports["report_id"], reports["label"], strict=True))
     columns = [labels[r] for r in reports["report_id"]]
     coverage = pd.DataFrame("", index=[names[i] for i in sorted(order, key=order.get)], columns=columns, dtype=object)
-    for m in corpus.metrics.itertuples(index=False):
+    for m in ensure_corrected_columns(corpus.metrics).itertuples(index=False):
         if m.report_id in labels and m.indicator in names:
-            coverage.loc[names[m.indicator], labels[m.report_id]] = m.raw + ("（约）" if m.approx and "约" not in m.raw else "")
+            shown = m.raw + ("（约）" if m.approx and "约" not in m.raw else "")
+            if m.corrected:
+                shown = (format_value(m.value, m.unit) + "（已更正）") if m.correction == "set" else shown + "（人工选定）"
+            coverage.loc[names[m.indicator], labels[m.report_id]] = shown
     coverage.insert(0, "reports_with_value", (coverage != "").sum(axis=1))
     coverage.index.name = "indicator_name"
     coverage = coverage.reset_index()
@@ -853,5 +890,20 @@ def quality(corpus: Corpus) -> dict[str, pd.DataFrame]:
     unpromoted = unpromoted[["report_id", "region", "report_year", "indicator", "indicator_name", "raw", "kind", "scope",
                              "confidence", "note", "sentence"]].reset_index(drop=True)
     return {"reports": overview, "coverage": coverage, "problems": corpus.problems.reset_index(drop=True),
-            "checks": checks, "unpromoted": unpromoted}
+            "checks": checks, "unpromoted": unpromoted, "corrections": corrections_of(corpus)}
+
+
+CORRECTION_VIEW = ("label", "field_name", "status", "original", "corrected", "note", "who", "when", "problem", "source")
+
+
+def corrections_of(corpus: Corpus, report_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """The corpus's corrections (of ``report_ids``; all when None) as staff read them: report,
+    field, status in Chinese, the value before and after, note, who and when, and any problem."""
+    log = corpus.corrections
+    if report_ids is not None:
+        log = log[log["report_id"].isin(list(report_ids))]
+    labels = {r["report_id"]: report_label(r) for r in corpus.reports.to_dict("records")}
+    view = log.assign(label=log["report_id"].map(labels).fillna(""),
+                      status=log["status"].map(STATUS_ZH).fillna(log["status"]))
+    return view[list(CORRECTION_VIEW)].reset_index(drop=True)
 

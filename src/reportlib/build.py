@@ -36,8 +36,9 @@ from typing import Any
 
 from reportlib import paths as _paths
 from reportlib.atomic import write_text_atomic
+from reportlib.corrections import apply_corrections, corrections_key
 from reportlib.errors import BuildError
-from reportlib.plan import Run, derive_plan
+from reportlib.plan import Run, derive_plan, run_reports
 
 __all__ = ["BuildSummary", "RunResult", "execute_run", "run_build"]
 
@@ -68,6 +69,8 @@ class BuildSummary:
     seconds: float
     n_reports: int = 0
     failed_inputs: list[str] = field(default_factory=list)
+    #: How many corrections were applied and how many were stale or unreadable (not applied).
+    corrections: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -89,6 +92,10 @@ class BuildSummary:
             f"  outputs: {self.out / 'index.html'}",
             f"  parse output: {self.processed_dir}",
         ]
+        if self.corrections:
+            applied = self.corrections.get("applied", 0)
+            skipped = self.corrections.get("stale", 0) + self.corrections.get("invalid", 0)
+            lines.append(f"  corrections: {applied} applied, {skipped} not applied (stale or invalid; see parse_quality)")
         lines += [f"  input not parsed: {item}" for item in self.failed_inputs]
         for r in self.failures:
             lines.append(f"  FAILED {r.name}: {r.error}")
@@ -114,14 +121,33 @@ def library_hash() -> str:
     return digest.hexdigest()
 
 
-def run_key(run: Run, notebook: Path, inputs_hash: str, lib_hash: str) -> str:
-    """The cache key of one run: inputs, notebook file, parameters and library."""
-    payload = json.dumps(
-        {"inputs": inputs_hash, "notebook": _sha(notebook.read_bytes()), "parameters": run.parameters,
-         "library": lib_hash, "name": run.name},
-        sort_keys=True, ensure_ascii=False,
-    )
+def run_key(run: Run, notebook: Path, inputs_hash: str, lib_hash: str, corrections: str = "") -> str:
+    """The cache key of one run: inputs, notebook file, parameters, library and (when there are
+    any) the corrections of the reports the run reads, with the list of those reports."""
+    fields = {"inputs": inputs_hash, "notebook": _sha(notebook.read_bytes()), "parameters": run.parameters,
+              "library": lib_hash, "name": run.name}
+    if corrections:
+        fields["corrections"] = corrections
+    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False)
     return _sha(payload.encode())
+
+
+def _parse_hash(corpus) -> str:
+    """What the parse read: each report's file and content hash, and the problems. The frames are a
+    pure function of these and the library (hashed separately); corrections are keyed per run."""
+    digest = hashlib.sha256()
+    for name in ("reports", "problems"):
+        frame = corpus.table(name)
+        cols = ["source", "sha256"] if name == "reports" else list(frame.columns)
+        digest.update(frame[cols].to_csv(index=False, lineterminator="\n").encode())
+    return digest.hexdigest()
+
+
+def _run_corrections(run: Run, corpus) -> str:
+    """The corrections part of a run's key: which reports it reads (a corrected region or year moves
+    a report between runs) and their fixes."""
+    reads = run_reports(run, corpus.reports)
+    return json.dumps(reads, ensure_ascii=False) + "\n" + corrections_key(corpus.corrections, reads)
 
 
 def _load_cache(out: Path) -> dict[str, Any]:
@@ -261,15 +287,18 @@ def run_build(
     plan: Iterable[Run] | None = None,
     progress: bool = True,
     echo: bool = True,
+    corrections: str | os.PathLike[str] | None = None,
 ) -> BuildSummary:
     """Parse ``paths`` (default ``seeds/``), run the plan, write everything to ``out`` (default ``reports/``).
 
     ``jobs`` is the number of notebooks run at once (0 = one per core). ``processed_dir``
     overrides where the parse output goes; ``plan`` replaces the derived run plan (tests).
     The summary is printed unless ``echo`` is False; ``summary.ok`` is False if any run failed.
+    ``corrections`` is the corrections file applied after parsing (default ``data/corrections.csv``
+    when it exists); ``<out>/review.xlsx`` is written for staff to mark up the next ones.
     """
     from reportlib.corpus import read_reports
-    from reportlib.processed import processed_hash, write_processed
+    from reportlib.processed import write_processed
 
     started = time.monotonic()
     root = _paths.project_root()
@@ -284,19 +313,23 @@ def run_build(
 
     corpus = read_reports([p.resolve() for p in inputs], jobs=jobs, progress=progress)
     _relative_sources(corpus, root)
+    parse_hash = _parse_hash(corpus)
+    if corrections is None and _paths.corrections_csv().is_file():
+        corrections = _paths.corrections_csv()
+    corpus = apply_corrections(corpus, corrections)
     write_processed(corpus, processed, inputs=[str(p) for p in inputs])
     failed_inputs = [f"{r.source}: {r.reason}" for r in corpus.failed.itertuples(index=False)]
 
     runs = list(plan) if plan is not None else derive_plan(corpus)
     nb_dir = Path(notebooks_dir) if notebooks_dir else _paths.notebooks_dir()
     population = _paths.population_csv()
-    inputs_hash = _sha((processed_hash(processed) + (_sha(population.read_bytes()) if population.is_file() else "")).encode())
+    inputs_hash = _sha((parse_hash + (_sha(population.read_bytes()) if population.is_file() else "")).encode())
     lib_hash = library_hash()
     cache = {} if force else _load_cache(out_dir)
     results: dict[str, RunResult] = {}
     todo: list[tuple[Run, str]] = []
     for run in runs:
-        key = run_key(run, nb_dir / run.notebook, inputs_hash, lib_hash)
+        key = run_key(run, nb_dir / run.notebook, inputs_hash, lib_hash, _run_corrections(run, corpus))
         entry = cache.get(run.name, {})
         if entry.get("key") == key and all((out_dir / f).is_file() for f in entry.get("outputs", [])):
             results[run.name] = RunResult(run.name, "cached", outputs=list(entry["outputs"]))
@@ -339,12 +372,15 @@ def run_build(
     write_text_atomic(out_dir / CACHE_FILE, json.dumps(new_cache, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     shutil.rmtree(out_dir / ".tmp", ignore_errors=True)
 
+    from reportlib.review import REVIEW_FILE, review_workbook
     from reportlib.workbooks import metrics_workbook
 
-    metrics_workbook(corpus.metrics, corpus.reports, out_dir / "metrics.xlsx")
+    metrics_workbook(corpus.metrics, corpus.reports, out_dir / "metrics.xlsx", corrections=corpus.corrections)
+    review_workbook(corpus, out_dir / REVIEW_FILE)
     ordered = [results[run.name] for run in runs]
     summary = BuildSummary(out=out_dir, processed_dir=processed, results=ordered, seconds=0.0,
-                           n_reports=len(corpus.reports), failed_inputs=failed_inputs)
+                           n_reports=len(corpus.reports), failed_inputs=failed_inputs,
+                           corrections={str(k): int(v) for k, v in corpus.corrections["status"].value_counts().items()})
     _write_index(out_dir, runs, results, summary, inputs)
     summary.seconds = round(time.monotonic() - started, 1)
     if echo:
@@ -377,6 +413,9 @@ def _write_index(out: Path, runs: list[Run], results: dict[str, RunResult], summ
                         "links": links})
     entries.append({"title": "全部指标（Excel）", "href": "metrics.xlsx", "group": "数据",
                     "description": "每份报告的每个指标一行：数值、单位、原文、所在句子、来源文件和字符位置。"})
+    entries.append({"title": "数字审核表（Excel）", "href": "review.xlsx", "group": "数据",
+                    "description": "每份报告每个指标的全部候选数字：标记采用、更正或否决后运行 "
+                                   "reportlib corrections import review.xlsx，重新生成即采用更正。"})
     counts = {s: sum(r.status == s for r in summary.results) for s in ("ok", "cached", "failed")}
     info = [
         ("生成时间", dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")),

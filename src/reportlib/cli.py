@@ -11,6 +11,7 @@ EXAMPLES = """examples:
   reportlib parse seeds/                              metrics of every report, as CSV
   reportlib parse --table reports --format json a.txt b.html
   reportlib build --jobs 2                            what `make reports` runs
+  reportlib corrections import reports/review.xlsx   staff's marks -> data/corrections.csv
   reportlib indicators                                the indicator vocabulary
   reportlib evaluate ../shared/realworld              scores against a labelled folder
   reportlib bench --n 2000                            benchmark on a synthetic corpus
@@ -42,7 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="report files or directories")
-    p.add_argument("--table", default="metrics", choices=["reports", "sections", "mentions", "metrics", "problems", "checks"])
+    p.add_argument("--table", default="metrics",
+                   choices=["reports", "sections", "mentions", "metrics", "problems", "checks", "corrections"])
+    p.add_argument("--corrections", default=None, metavar="PATH",
+                   help="corrections file to apply (default: data/corrections.csv when it exists)")
     p.add_argument("--format", default="csv", choices=["csv", "json"], help="csv (UTF-8) or json (one object per line)")
     p.add_argument("--jobs", type=int, default=1, help="parallel processes (0 = one per core)")
 
@@ -62,6 +66,23 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default=None, help="output directory (default: reports/)")
     b.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
     b.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook run (default 600)")
+    b.add_argument("--corrections", default=None, metavar="PATH",
+                   help="corrections file to apply (default: data/corrections.csv when it exists)")
+
+    c = sub.add_parser(
+        "corrections",
+        help="turn the marks in a review workbook into corrections",
+        description="corrections import REVIEW.xlsx: read the 采用/更正/否决 marks staff made in the review.xlsx a build "
+        "writes and merge them into the corrections file. A mark that repeats an existing fix changes nothing; one "
+        "that differs from an existing fix is a conflict: reported (one line each, exit status 1), not written, and "
+        "every other mark is still imported.",
+        epilog="example:\n  reportlib corrections import reports/review.xlsx && reportlib build",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    c.add_argument("action", choices=["import"], help="import: review workbook -> corrections file")
+    c.add_argument("review", metavar="REVIEW.xlsx", help="the review workbook with staff's marks")
+    c.add_argument("--corrections", default=None, metavar="PATH", help="corrections file (default: data/corrections.csv)")
+    c.add_argument("--who", default="", help="reviewer name for rows whose 审核人 is empty (default: the login name)")
 
     e = sub.add_parser(
         "evaluate",
@@ -97,8 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from reportlib.errors import ReportlibError
 
     try:
-        return {"parse": _parse, "build": _build, "indicators": _indicators, "bench": _bench,
-                "evaluate": _evaluate}[args.command](args)
+        commands = {"parse": _parse, "build": _build, "corrections": _corrections, "indicators": _indicators,
+                    "bench": _bench, "evaluate": _evaluate}
+        return commands[args.command](args)
     except ReportlibError as exc:
         print(f"reportlib: {exc}", file=sys.stderr)
         return 1
@@ -114,8 +136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parse(args: argparse.Namespace) -> int:
     from reportlib.corpus import read_reports
+    from reportlib.paths import corrections_csv
 
-    corpus = read_reports(args.paths, jobs=args.jobs)
+    default = corrections_csv()
+    corrections = args.corrections or (default if default.is_file() else None)
+    corpus = read_reports(args.paths, jobs=args.jobs, corrections=corrections)
     frame = corpus.table(args.table)
     out = sys.stdout
     if args.format == "csv":
@@ -145,7 +170,8 @@ def _json_default(value: object) -> object:
 def _build(args: argparse.Namespace) -> int:
     from reportlib.build import run_build
 
-    summary = run_build(args.paths or None, out=args.out, jobs=args.jobs, force=args.force, timeout=args.timeout)
+    summary = run_build(args.paths or None, out=args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
+                        corrections=args.corrections)
     return 0 if summary.ok else 1
 
 
@@ -167,6 +193,17 @@ def _evaluate(args: argparse.Namespace) -> int:
     else:
         print(render(result))
     return 0
+
+
+def _corrections(args: argparse.Namespace) -> int:
+    from reportlib.paths import corrections_csv
+    from reportlib.review import import_review
+
+    result = import_review(args.review, args.corrections or corrections_csv(), who=args.who)
+    for line in result.lines():
+        print(f"reportlib: {line}", file=sys.stderr)
+    print(result)
+    return 0 if result.ok else 1
 
 
 def _indicators(args: argparse.Namespace) -> int:

@@ -24,6 +24,10 @@ from reportlib.parse import (
     parse_path,
 )
 
+#: Columns of ``Corpus.corrections`` (kept in step with :data:`reportlib.corrections.LOG_COLUMNS`).
+CORRECTION_LOG_COLUMNS = ("report_id", "source", "report_sha256", "field", "field_name", "action", "status", "original",
+                          "corrected", "note", "who", "when", "problem", "line", "mention_id", "set_value", "set_unit")
+
 #: File endings read from directories; files named explicitly are read whatever their ending.
 SUFFIXES = (".txt", ".text", ".html", ".htm", ".shtml", ".docx", ".pdf")
 #: Document formats users download but reportlib cannot read: read anyway, so that the problem
@@ -41,8 +45,13 @@ class Corpus:
     metrics: pd.DataFrame
     problems: pd.DataFrame
     checks: pd.DataFrame = field(default_factory=lambda: _frame([], CHECK_COLUMNS))
+    #: The corrections that concern these reports, with their status (see :mod:`reportlib.corrections`);
+    #: empty unless corrections were applied.
+    corrections: pd.DataFrame = field(default_factory=lambda: _frame([], CORRECTION_LOG_COLUMNS))
 
-    TABLES = ("reports", "sections", "mentions", "metrics", "problems", "checks")
+    TABLES = ("reports", "sections", "mentions", "metrics", "problems", "checks", "corrections")
+    #: Tables a parse output written before they existed may lack (read as empty).
+    OPTIONAL_TABLES = ("corrections",)
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in self.TABLES:
@@ -108,12 +117,14 @@ def read_reports(
     jobs: int = 1,
     validate: bool = True,
     progress: bool = False,
+    corrections: str | os.PathLike[str] | None = None,
 ) -> Corpus:
     """Parse files and directories of reports into a :class:`Corpus`.
 
     Every input is accounted for: a report that parses adds rows to the frames; one that cannot
     be read or is not a report adds a row to ``problems`` with the reason. Results come in input
     order whatever ``jobs`` is. The same report given twice (or a mirror of it) is kept once.
+    ``corrections`` names a corrections file (see :mod:`reportlib.corrections`) applied after parsing.
     """
     if isinstance(paths_or_dir, (str, os.PathLike)):
         paths_or_dir = [paths_or_dir]
@@ -121,7 +132,12 @@ def read_reports(
     problems: list[tuple] = [(str(p), "", severity, "read", reason) for p, reason, severity in inputs if reason]
     files = [p for p, reason, _ in inputs if not reason]
     with _gc_paused():
-        return assemble(_map(files, jobs, progress), problems, validate=validate)
+        corpus = assemble(_map(files, jobs, progress), problems, validate=validate)
+    if corrections is not None:
+        from reportlib.corrections import apply_corrections  # corrections builds on this module
+
+        corpus = apply_corrections(corpus, corrections, validate=validate)
+    return corpus
 
 
 @contextlib.contextmanager
@@ -250,7 +266,7 @@ def _joined(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFram
 
 
 _INT_COLUMNS = {"start", "end", "sentence_start", "sentence_end", "n_chars", "level", "n_sections", "n_mentions",
-                "n_metrics", "n_candidates"}
+                "n_metrics", "n_candidates", "line"}
 _FLOAT_COLUMNS = {"value", "confidence"}
 _BOOL_COLUMNS = {"approx", "promoted", "traditional"}
 

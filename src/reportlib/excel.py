@@ -87,6 +87,7 @@ UP_FILL = PatternFill("solid", fgColor="C6EFCE")  # Excel's "Good" style
 UP_FONT = Font(color="006100")
 DOWN_FILL = PatternFill("solid", fgColor="FFC7CE")  # Excel's "Bad" style
 DOWN_FONT = Font(color="9C0006")
+CORRECTED_FILL = PatternFill("solid", fgColor="FFF2CC")  # a cell staff corrected (see reportlib.corrections)
 
 _YEAR_NAME = re.compile(r"(^|_)year($|_)|年份|年度|^年$", re.IGNORECASE)
 _FORMULA_START = re.compile(
@@ -157,6 +158,9 @@ class Sheet:
     chart: ChartSpec | None = None
     highlight_change: str | Sequence[str] | None = None
     description: str | None = None
+    #: ``{value column: note column}``: a value cell whose row has a note is filled with
+    #: :data:`CORRECTED_FILL` (so is the note), e.g. ``{"value": "correction_note"}``.
+    marks: Mapping[str, str] | None = None
 
 
 @dataclass
@@ -446,6 +450,18 @@ def _highlight(ws: Worksheet, columns: list[_Column], names: Sequence[str]) -> N
                 cell.fill, cell.font = (UP_FILL, UP_FONT) if value > 0 else (DOWN_FILL, DOWN_FONT)
 
 
+def _mark(ws: Worksheet, columns: list[_Column], marks: Mapping[str, str]) -> None:
+    position = {column.name: index for index, column in enumerate(columns, start=1)}
+    for value_col, note_col in marks.items():
+        if value_col not in position or note_col not in position:
+            continue
+        notes = columns[position[note_col] - 1].values
+        for row, note in enumerate(notes, start=2):
+            if isinstance(note, str) and note:
+                ws.cell(row=row, column=position[value_col]).fill = CORRECTED_FILL
+                ws.cell(row=row, column=position[note_col]).fill = CORRECTED_FILL
+
+
 def _add_chart(ws: Worksheet, columns: list[_Column], spec: ChartSpec, n_rows: int) -> None:
     if n_rows == 0:
         return
@@ -545,6 +561,7 @@ def _write_data_sheet(ws: Worksheet, sheet: Sheet) -> None:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
     _fit_widths(ws, columns)
     _highlight(ws, columns, _highlighted(sheet))
+    _mark(ws, columns, sheet.marks or {})
     if sheet.chart is not None:
         _add_chart(ws, columns, sheet.chart, n_rows)
 

@@ -34,6 +34,15 @@ __all__ = [
 
 MINUS = "\u2212"  # the typographic minus sign: −84
 _UP, _DOWN = "#2e7d32", "#c62828"
+_CORRECTED = "background:#fff2cc"  # the fill of corrected cells, as in the workbooks
+
+
+def _value_cell(text: str, note: str) -> str:
+    """A value cell; a corrected one is filled and marked 【已更正】 (the note as its tooltip)."""
+    if not note:
+        return html.escape(text)
+    return f'<span style="{_CORRECTED}" title="{html.escape(note)}">{html.escape(text)}【已更正】</span>'
+
 
 
 def _missing(value: Any) -> bool:
@@ -98,6 +107,9 @@ def table(frame: pd.DataFrame, columns: Sequence[str] | None = None, labels: Map
             shown[col] = series.map(fmt_number)
         else:
             shown[col] = series.map(lambda v: "" if _missing(v) else str(v))
+    if "correction_note" in frame.columns and "value" in shown.columns:  # a corrected figure says so
+        marked = frame.loc[shown.index, "correction_note"].fillna("").astype(str) != ""
+        shown.loc[marked, "value"] = shown.loc[marked, "value"] + "（已更正）"
     shown.columns = [labels.get(str(c), str(c)) for c in view.columns]
     if shown.empty:
         return HTML("<p><em>（无数据）</em></p>")
@@ -152,8 +164,10 @@ def yoy_table(yoy: pd.DataFrame) -> HTML:
             change = fmt_signed(r.abs_change, r.unit)
         cells = [
             html.escape(r.indicator_name),
-            html.escape(f"{r.prev_year}年：{format_value(r.prev_value, r.unit, r.prev_approx)}"),
-            html.escape(f"{r.cur_year}年：{format_value(r.cur_value, r.unit, r.cur_approx)}"),
+            _value_cell(f"{r.prev_year}年：{format_value(r.prev_value, r.unit, r.prev_approx)}",
+                        getattr(r, "prev_correction_note", "")),
+            _value_cell(f"{r.cur_year}年：{format_value(r.cur_value, r.unit, r.cur_approx)}",
+                        getattr(r, "cur_correction_note", "")),
             f'<span style="color:{colour}">{html.escape(change)}</span>',
             f'<span style="color:{colour}">{html.escape(fmt_pct(r.pct_change))}</span>',
             html.escape(r.scope_note),
@@ -177,6 +191,10 @@ def yoy_evidence(yoy: pd.DataFrame) -> HTML:
                 f"“{with_mark(sentence, raw)}”</li>"
             )
         note = f'<p style="color:#57606a">{html.escape(r.scope_note)}</p>' if r.scope_note else ""
+        for year, fix in ((r.prev_year, getattr(r, "prev_correction_note", "")), (r.cur_year, getattr(r, "cur_correction_note", ""))):
+            if fix:
+                note += f'<p style="{_CORRECTED}">{year}年数值：{html.escape(fix)}</p>'
+
         blocks.append(f"<h4>{html.escape(r.narrative)}</h4><ul>{''.join(sides)}</ul>{note}")
     return HTML("".join(blocks) or "<p><em>（无）</em></p>")
 
@@ -191,4 +209,6 @@ def cross_table(cross: pd.DataFrame, per_capita: bool = True) -> HTML:
         columns += ["per_10k", "population_year", "per_capita_note"]
         formats["population_year"] = lambda v: f"{int(v)}"
     columns += ["level_note", "issuer"]
+    if "correction_note" in cross.columns:
+        columns.append("correction_note")
     return table(shown, columns, formats=formats)

@@ -48,5 +48,10 @@ def population_csv() -> Path:
     return data_dir() / "population.csv"
 
 
+def corrections_csv() -> Path:
+    """Staff's corrections to parsed figures (see :mod:`reportlib.corrections`)."""
+    return data_dir() / "corrections.csv"
+
+
 TAXONOMY_FILE = PACKAGE_DIR / "indicators.yaml"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"

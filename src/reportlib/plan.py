@@ -99,3 +99,22 @@ def derive_plan(corpus: Corpus) -> list[Run]:
             "报告概况", {"report_id": str(r["report_id"])},
         ))
     return runs
+
+
+def run_reports(run: Run, reports: pd.DataFrame) -> list[str] | None:
+    """The report ids a run reads (None: every report, e.g. the parse-quality run).
+
+    The build keys a run's cache entry on these reports' corrections, so a correction reruns only
+    the runs that show it.
+    """
+    params = run.parameters
+    dated = reports["report_year"].notna()
+    if run.notebook == "report_profile.ipynb" and params.get("report_id"):
+        chosen = reports["report_id"] == params["report_id"]
+    elif run.notebook == "year_over_year.ipynb" and params.get("region"):
+        chosen = (reports["region_code"] == params["region"]) | (reports["region"] == params["region"])
+    elif run.notebook == "cross_district.ipynb" and params.get("year"):
+        chosen = dated & (reports["report_year"].fillna(0).astype(int) == int(params["year"])) & (reports["region_code"] != "")
+    else:
+        return None
+    return sorted(reports.loc[chosen, "report_id"].astype(str))

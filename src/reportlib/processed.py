@@ -68,13 +68,16 @@ def write_processed(corpus: Corpus, directory: str | os.PathLike[str], inputs: l
 def has_processed(directory: str | os.PathLike[str]) -> bool:
     """True when ``directory`` holds a complete parse output (every frame and the summary)."""
     directory = Path(directory)
-    return (directory / SUMMARY_FILE).is_file() and all(_csv(directory, t).is_file() for t in Corpus.TABLES)
+    return (directory / SUMMARY_FILE).is_file() and all(
+        _csv(directory, t).is_file() for t in Corpus.TABLES if t not in Corpus.OPTIONAL_TABLES)
 
 
 def processed_hash(directory: str | os.PathLike[str]) -> str:
     """SHA-256 over the frames' CSV bytes (not the summary, whose timestamp changes every parse)."""
     digest = hashlib.sha256()
     for table in Corpus.TABLES:
+        if table in Corpus.OPTIONAL_TABLES and not _csv(Path(directory), table).is_file():
+            continue
         digest.update(table.encode())
         digest.update(_csv(Path(directory), table).read_bytes())
     return digest.hexdigest()
@@ -126,6 +129,8 @@ def read_processed(directory: str | os.PathLike[str], *, validate: bool = True) 
         summary = json.loads((directory / SUMMARY_FILE).read_text(encoding="utf-8"))
         frames = {}
         for table in Corpus.TABLES:
+            if table in Corpus.OPTIONAL_TABLES and not _csv(directory, table).is_file():
+                continue  # written before this table existed: the Corpus default (empty) stands
             frame = pd.read_csv(_csv(directory, table), dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
             frames[table] = _restore(frame, summary.get("dtypes", {}).get(table, {}))
     except (OSError, ValueError, pd.errors.ParserError) as exc:

@@ -51,6 +51,19 @@ def _evidence_columns() -> dict[str, pa.Column]:
     }
 
 
+def _corrected_columns() -> dict[str, pa.Column]:
+    """What :func:`reportlib.corrections.apply_corrections` adds to metrics (absent before it runs)."""
+    return {
+        "corrected": pa.Column(bool, required=False),
+        "correction": _text(pa.Check.isin(["", "set", "use_mention"]), required=False),
+        "original_value": pa.Column(float, nullable=True, required=False),
+        "original_raw": _text(required=False),
+        "correction_note": _text(required=False),
+        "corrected_by": _text(required=False),
+        "corrected_at": _text(required=False),
+    }
+
+
 @lru_cache(maxsize=1)
 def schemas() -> dict[str, pa.DataFrameSchema]:
     """One schema per frame of a :class:`~reportlib.corpus.Corpus`."""
@@ -105,6 +118,7 @@ def schemas() -> dict[str, pa.DataFrameSchema]:
                 "kind": _text(pa.Check.isin(["level"])),
                 "confidence": pa.Column(float, pa.Check.in_range(0, 1)),
                 "reason": _text(),
+                **_corrected_columns(),
             },
             checks=[end_after_start],
             unique=["report_id", "indicator"],
@@ -125,6 +139,17 @@ def schemas() -> dict[str, pa.DataFrameSchema]:
                 "report_id": _text(),
                 "check": _text(),
                 "status": _text(pa.Check.isin(["pass", "fail", "warn"])),
+            },
+            strict=False,
+        ),
+        "corrections": pa.DataFrameSchema(
+            {
+                "report_id": _text(),
+                "report_sha256": _text(),
+                "field": _text(),
+                "action": _text(pa.Check.isin(["", "set", "use_mention", "reject"])),
+                "status": _text(pa.Check.isin(["applied", "stale", "invalid"])),
+                "line": pa.Column(int, pa.Check.ge(0)),
             },
             strict=False,
         ),

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from reportlib.analysis import LABELS, readable_codes, report_label
+from reportlib.corrections import corrections_text
 from reportlib.excel import ChartSpec, ColumnFormat, Sheet, write_workbook
 
 __all__ = [
@@ -70,13 +71,25 @@ def _about(title: str, what: str, sources: str, parameters: Mapping[str, Any], h
     ]
 
 
+_NOTE = ColumnFormat(LABELS["correction_note"], "text", width=40, wrap=True)
+
+
+def _corrections_row(corrections: pd.DataFrame | None, reports: pd.DataFrame, used: Iterable[str] | None) -> tuple[str, str]:
+    """The 说明 row listing the staff corrections of the reports used (黄色单元格 = corrected)."""
+    labels = {r["report_id"]: report_label(r) for r in reports.to_dict("records")}
+    text = corrections_text(corrections, used, labels)
+    if text != "无":
+        text = "黄色底色的数值经人工更正，原解析数值见“原解析数值”或“更正说明”列：\n" + text
+    return ("人工更正", text)
+
+
 def _write(dest: str | os.PathLike[str], sheets: list[Sheet], about: list[tuple[str, str]], title: str) -> Path:
     sheets = [dataclasses.replace(sheet, frame=readable_codes(sheet.frame)) for sheet in sheets]
     return write_workbook(dest, sheets, about, title, timestamp=dt.date.today())
 
 
 def year_over_year_workbook(yoy: pd.DataFrame, reports: pd.DataFrame, dest: str | os.PathLike[str],
-                            parameters: Mapping[str, Any] | None = None) -> Path:
+                            parameters: Mapping[str, Any] | None = None, corrections: pd.DataFrame | None = None) -> Path:
     """同比 workbook: 说明, 同比 (one row per indicator, evidence columns, up/down colours, chart of
     the percent change), 数据来源."""
     frame = yoy.assign(direction=yoy["direction"].map(_DIRECTION_ZH).fillna(""))
@@ -84,6 +97,8 @@ def year_over_year_workbook(yoy: pd.DataFrame, reports: pd.DataFrame, dest: str 
              "pct_change", "unit", "direction", "narrative", "prev_raw", "cur_raw", "prev_sentence", "cur_sentence",
              "scope_note", "prev_issuer", "cur_issuer", "prev_source", "cur_source", "prev_approx", "cur_approx",
              "region_code", "indicator", "prev_report_id", "cur_report_id"]
+    order[order.index("scope_note") + 1:order.index("scope_note") + 1] = [
+        c for c in ("prev_correction_note", "cur_correction_note") if c in frame.columns]
     frame = frame[order]
     wide = ColumnFormat(width=50, wrap=True)
     formats = _columns(frame, {
@@ -94,6 +109,8 @@ def year_over_year_workbook(yoy: pd.DataFrame, reports: pd.DataFrame, dest: str 
         "narrative": ColumnFormat(LABELS["narrative"], "text", width=40, wrap=True),
         "scope_note": ColumnFormat(LABELS["scope_note"], "text", width=40, wrap=True),
         "prev_raw": _fmt("prev_raw", "text"), "cur_raw": _fmt("cur_raw", "text"),
+        "prev_correction_note": ColumnFormat(LABELS["prev_correction_note"], "text", width=40, wrap=True),
+        "cur_correction_note": ColumnFormat(LABELS["cur_correction_note"], "text", width=40, wrap=True),
     })
     region = ", ".join(dict.fromkeys(yoy["region"])) or str((parameters or {}).get("region", ""))
     years = f"{yoy['prev_year'].min()}→{yoy['cur_year'].max()}" if len(yoy) else ""
@@ -104,6 +121,7 @@ def year_over_year_workbook(yoy: pd.DataFrame, reports: pd.DataFrame, dest: str 
         chart=ChartSpec("bar", "indicator_name", ("pct_change",), "变化率（%）", horizontal=True),
         highlight_change=("abs_change", "pct_change"),
         description="每行一个指标：上期与本期数值、增减、变化率（比率类指标以百分点计，不计变化率）、文字说明、两年原文句子和口径说明。",
+        marks={"prev_value": "prev_correction_note", "cur_value": "cur_correction_note"},
     )
     src = reports[reports["report_id"].isin(used)][["report_year", "issuer", "title", "source", "issued_date", "published_date", "report_id"]]
     sources = Sheet("数据来源", src.reset_index(drop=True), columns=_columns(src), description="本表所用报告。")
@@ -111,28 +129,38 @@ def year_over_year_workbook(yoy: pd.DataFrame, reports: pd.DataFrame, dest: str 
         title, "同一地区相邻两个年度报告中共同出现的指标的变化。", sources_text(reports, used), parameters or {},
         "“增减”=本期−上期；“变化率（%）”=增减÷上期×100，绿色为上升、红色为下降；比率类指标（%）的增减单位为百分点。"
         "两年数据来自不同发布机关时见“口径说明”；“约数”表示原文用了约、余、多等字样。",
+        extra=[_corrections_row(corrections, reports, _region_reports(reports, yoy, parameters))],
     )
     return _write(dest, [sheet, sources], about, title)
 
 
+def _region_reports(reports: pd.DataFrame, yoy: pd.DataFrame, parameters: Mapping[str, Any] | None) -> list[str]:
+    """The reports of the compared region(s): a rejected figure leaves no row, but its fix is listed."""
+    codes = set(yoy["region_code"]) | {str((parameters or {}).get("region", ""))}
+    chosen = reports["region_code"].isin(codes) | reports["region"].isin(codes)
+    return list(reports.loc[chosen, "report_id"]) + list(yoy["prev_report_id"]) + list(yoy["cur_report_id"])
+
+
 def cross_district_workbook(cross: pd.DataFrame, reports: pd.DataFrame, dest: str | os.PathLike[str],
                             parameters: Mapping[str, Any] | None = None, chart_indicator: str | None = None,
-                            population_source: str = "data/population.csv") -> Path:
+                            population_source: str = "data/population.csv", corrections: pd.DataFrame | None = None) -> Path:
     """横向比较 workbook: 说明, 横向比较 (long: region × indicator with rank, per 10,000 and notes),
     对比表 (indicator × region values), 图表 (one indicator, native chart), 数据来源."""
     year = int(cross["year"].iloc[0]) if len(cross) else (parameters or {}).get("year", "")
     order = ["indicator_name", "region", "value", "unit", "rank", "n_regions", "per_10k", "population", "population_year",
              "per_capita_note", "population_source", "population_note", "level_note", "raw", "approx", "sentence", "issuer",
              "level", "source", "region_code", "indicator", "report_id"]
+    order[order.index("sentence"):order.index("sentence")] = [
+        c for c in ("original_value", "correction_note") if c in cross.columns]
     frame = cross[order]
     formats = _columns(frame, {
         "value": _fmt("value", "number"), "per_10k": _fmt("per_10k", "number", decimals=2),
         "population": _fmt("population", "int"), "population_year": _fmt("population_year", "plain"),
         "rank": _fmt("rank", "int"), "n_regions": _fmt("n_regions", "int"),
         "sentence": ColumnFormat(LABELS["sentence"], "text", width=50, wrap=True),
-        "raw": _fmt("raw", "text"),
+        "raw": _fmt("raw", "text"), "original_value": _fmt("original_value", "number"), "correction_note": _NOTE,
     })
-    sheets = [Sheet("横向比较", frame, columns=formats,
+    sheets = [Sheet("横向比较", frame, columns=formats, marks={"value": "correction_note"},
                     description="每行一个地区的一个指标：数值、排名（数值从大到小）、每万人数值及所用人口年份、层级说明和原文句子。")]
     if len(cross):
         wide = cross.pivot_table(index="indicator_name", columns="region", values="value", aggfunc="first", sort=False)
@@ -159,9 +187,17 @@ def cross_district_workbook(cross: pd.DataFrame, reports: pd.DataFrame, dest: st
         title, f"{year}年各地区报告中共同出现的指标并列比较。", sources_text(reports, used), parameters or {},
         "“排名”按数值从大到小；“每万人”=数值÷常住人口×10000，人口取与报告年度最接近的年份（见“人口年份”），比率类指标不折算；"
         "市级数据与区县数据不可直接比较（见“层级说明”）。",
-        extra=[("人口数据", f"{population_source}（常住人口）：\n{pop_text}")],
+        extra=[("人口数据", f"{population_source}（常住人口）：\n{pop_text}"),
+               _corrections_row(corrections, reports, _year_reports(reports, year))],
     )
     return _write(dest, sheets, about, title)
+
+
+def _year_reports(reports: pd.DataFrame, year: Any) -> list[str]:
+    try:
+        return list(reports.loc[reports["report_year"].fillna(0).astype(int) == int(year), "report_id"])
+    except (TypeError, ValueError):
+        return []
 
 
 def _most_reported(cross: pd.DataFrame) -> str:
@@ -184,7 +220,9 @@ def profile_workbook(profile: Mapping[str, Any], dest: str | os.PathLike[str], p
         Sheet("指标", metrics, columns=_columns(metrics, {
             "value": _fmt("value", "number"), "raw": _fmt("raw", "text"),
             "sentence": ColumnFormat(LABELS["sentence"], "text", width=60, wrap=True),
-            "reason": ColumnFormat(LABELS["reason"], "text", width=40, wrap=True)}),
+            "reason": ColumnFormat(LABELS["reason"], "text", width=40, wrap=True), "correction_note": _NOTE,
+            "original_value": _fmt("original_value", "number")}),
+              marks={"value": "correction_note"},
               description="每项指标的数值、原文和所在句子（起止位置为原文字符偏移）。"),
         Sheet("检查", profile["checks"], columns=_columns(profile["checks"]), description="未通过或需复核的一致性检查。"),
     ]
@@ -194,9 +232,24 @@ def profile_workbook(profile: Mapping[str, Any], dest: str | os.PathLike[str], p
         title, "一份报告的基本信息、公开是否及时、必备内容、主送抄送、提纲和提取的指标。",
         sources_text(pd.DataFrame([report])), parameters or {},
         "“必备内容”中“有（专门标题）”表示有对应的一级或二级标题，“有（正文或下级标题中提及）”表示只在正文或下级标题中出现。",
-        extra=[("是否按时", when["text"]), ("小结", "\n".join(profile["summary"]))],
+        extra=[("是否按时", when["text"]), ("小结", "\n".join(profile["summary"])),
+               ("人工更正", _about_fixes(profile.get("corrections")))],
     )
     return _write(dest, sheets, about, title)
+
+
+def _about_fixes(view: pd.DataFrame | None) -> str:
+    """The 说明 text of a corrections view (:func:`reportlib.analysis.corrections_of`)."""
+    if view is None or view.empty:
+        return "无"
+    lines = []
+    for r in view.to_dict("records"):
+        change = "否决（不再采用）" if r["corrected"] == "否决" else f"{r['original']} → {r['corrected']}"
+        body = change if r["status"] == "已应用" else f"{r['status']}，{r['problem']}"
+        who = "，".join(x for x in (r["who"], r["when"]) if x)
+        lines.append(f"{r['label']} {r['field_name']}：{body}" + (f"；说明：{r['note']}" if r["note"] else "")
+                     + (f"（{who}）" if who else ""))
+    return "黄色底色的数值经人工更正：\n" + "\n".join(lines)
 
 
 def quality_workbook(q: Mapping[str, pd.DataFrame], reports: pd.DataFrame, dest: str | os.PathLike[str],
@@ -215,29 +268,42 @@ def quality_workbook(q: Mapping[str, pd.DataFrame], reports: pd.DataFrame, dest:
             "sentence": ColumnFormat(LABELS["sentence"], "text", width=60, wrap=True), "raw": _fmt("raw", "text")}),
               description="识别为某指标但未作为该报告数值采用的数字（如下属单位、部分时段），附原因。"),
     ]
+    fixes = q.get("corrections")
+    if fixes is not None:
+        sheets.append(Sheet("人工更正", fixes, columns=_columns(fixes, {
+            "problem": ColumnFormat(LABELS["problem"], "text", width=50, wrap=True), "corrected": ColumnFormat("更正为", "text"),
+            "original": ColumnFormat(LABELS["original"], "text"), "label": ColumnFormat(LABELS["label"], "text")}),
+                            description="更正文件中与这些报告有关的每条更正：是否已应用；已过时或有误的未应用，原因见“问题”。"))
     title = "法治政府建设年度报告 解析质量"
     about = _about(title, "解析结果的完整性：每份报告提取了哪些指标，哪些数字未被采用，哪些检查未通过。",
-                   sources_text(reports), parameters or {}, "“未采用数字”的“说明”列给出原因；空白单元格表示未提取到。")
+                   sources_text(reports), parameters or {}, "“未采用数字”的“说明”列给出原因；空白单元格表示未提取到。",
+                   extra=[("人工更正", _about_fixes(fixes))])
     return _write(dest, sheets, about, title)
 
 
-def metrics_workbook(metrics: pd.DataFrame, reports: pd.DataFrame, dest: str | os.PathLike[str]) -> Path:
+def metrics_workbook(metrics: pd.DataFrame, reports: pd.DataFrame, dest: str | os.PathLike[str],
+                     corrections: pd.DataFrame | None = None) -> Path:
     """All metrics, one row per report × indicator with provenance (file, sentence, offsets)."""
     order = ["region", "report_year", "issuer", "indicator_name", "value", "unit", "raw", "approx", "qualifier", "sentence",
              "section", "source", "start", "end", "confidence", "reason", "region_code", "indicator", "report_id"]
+    order[order.index("raw"):order.index("raw")] = [c for c in ("original_value", "correction_note", "corrected_by")
+                                                    if c in metrics.columns]
     frame = metrics[order].reset_index(drop=True)
     formats = _columns(frame, {
         "value": _fmt("value", "number"), "raw": _fmt("raw", "text"), "start": _fmt("start", "plain"), "end": _fmt("end", "plain"),
         "sentence": ColumnFormat(LABELS["sentence"], "text", width=60, wrap=True),
         "reason": ColumnFormat(LABELS["reason"], "text", width=40, wrap=True),
         "confidence": _fmt("confidence", "number", decimals=2),
+        "original_value": _fmt("original_value", "number"), "correction_note": _NOTE,
     })
     src = reports[["region", "report_year", "issuer", "title", "doc_number", "issued_date", "published_date", "source", "report_id"]]
     sheets = [
-        Sheet("指标", frame, columns=formats, description="每份报告的每个指标一行：数值（金额为元，比率为百分数）、原文、所在句子、来源文件和字符位置。"),
+        Sheet("指标", frame, columns=formats, marks={"value": "correction_note"},
+              description="每份报告的每个指标一行：数值（金额为元，比率为百分数）、原文、所在句子、来源文件和字符位置。"),
         Sheet("报告", src.reset_index(drop=True), columns=_columns(src), description="全部报告。"),
     ]
     title = "法治政府建设年度报告 全部指标"
     about = _about(title, "解析出的全部指标及其出处。", sources_text(reports), {},
-                   "“起始位置/结束位置”为原文（解码后）中的字符偏移，text[起始:结束] 即“原文数值”。")
+                   "“起始位置/结束位置”为原文（解码后）中的字符偏移，text[起始:结束] 即“原文数值”。",
+                   extra=[_corrections_row(corrections, reports, None)] if corrections is not None else ())
     return _write(dest, sheets, about, title)
