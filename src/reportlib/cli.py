@@ -22,6 +22,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+def _positive(text: str) -> int:
+    """A whole number of seconds above zero (``--timeout``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of seconds: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="reportlib",
@@ -60,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=0, help="parallel notebook runs (default: number of cores)")
     b.add_argument("--out", default=None, help="output directory (default: reports/)")
     b.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
-    b.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook run (default 600)")
+    b.add_argument("--timeout", type=_positive, default=600, help="seconds allowed per notebook run (default 600)")
+    b.add_argument("--wait", action="store_true",
+                   help="when another build is writing --out, wait for it instead of stopping")
 
     i = sub.add_parser("indicators", help="print the indicator taxonomy", description="Print the indicator taxonomy.")
     i.add_argument("--format", default="table", choices=["table", "csv", "json"])
@@ -131,7 +144,8 @@ def _json_default(value: object) -> object:
 def _build(args: argparse.Namespace) -> int:
     from reportlib.build import run_build
 
-    summary = run_build(args.paths or None, out=args.out, jobs=args.jobs, force=args.force, timeout=args.timeout)
+    summary = run_build(args.paths or None, out=args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
+                        wait=args.wait)
     return 0 if summary.ok else 1
 
 

@@ -1,0 +1,208 @@
+"""Nothing wrong is ever published: builds hold their folder, versions are kept faithfully,
+outputs are never inputs, numbers keep their magnitude and sign, inputs are bounded."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import reportlib
+from reportlib import build, outlock
+from reportlib.corpus import iter_inputs
+from tests.conftest import report_text
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+
+def problems_by_name(corpus):
+    return {os.path.basename(r.source): (r.severity, r.stage, r.reason) for r in corpus.problems.itertuples()}
+
+
+# ---------------------------------------------------------------------------- the output folder lock
+
+
+def _holder(out: Path) -> subprocess.Popen:
+    """Another process holding ``out`` until killed."""
+    code = ("import sys, time; from reportlib.outlock import hold_output\n"
+            "with hold_output(sys.argv[1]):\n    print('held', flush=True); time.sleep(120)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(out)], stdout=subprocess.PIPE, env=_env(), text=True)
+    assert proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def test_second_build_into_a_held_folder_refuses_with_one_line(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    holder = _holder(out)
+    try:
+        with pytest.raises(outlock.OutputLocked, match=f"pid {holder.pid}.*--wait"):
+            build.run_build([tmp_path / "none.txt"], out=out, progress=False, echo=False)
+        proc = subprocess.run([sys.executable, "-m", "reportlib", "build", "--out", str(out), str(tmp_path)],
+                              capture_output=True, text=True, env=_env(), timeout=120)
+        assert proc.returncode == 1
+        assert proc.stderr.count("\n") == 1 and "another build" in proc.stderr and "Traceback" not in proc.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_wait_waits_for_the_holder(tmp_path):
+    holder = _holder(tmp_path)
+    started = time.monotonic()
+    subprocess.Popen(["sh", "-c", f"sleep 1; kill {holder.pid}"])
+    with outlock.hold_output(tmp_path, wait=True, poll=0.1):
+        assert outlock.holder_pid(tmp_path) == os.getpid()
+    assert time.monotonic() - started >= 0.9
+    holder.wait()
+
+
+def test_stale_lock_of_a_dead_build_is_taken_over(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / outlock.LOCK_FILE).write_text(f"{dead.pid}\n")
+    assert not outlock.pid_alive(dead.pid)
+    with outlock.hold_output(tmp_path):
+        assert outlock.holder_pid(tmp_path) == os.getpid()
+
+
+@pytest.mark.parametrize("timeout", [0, -5])
+def test_timeout_not_positive_is_a_usage_error(tmp_path, timeout):
+    proc = subprocess.run([sys.executable, "-m", "reportlib", "build", "--timeout", str(timeout), "--out",
+                           str(tmp_path / "o"), str(tmp_path)], capture_output=True, text=True, env=_env(), timeout=60)
+    assert proc.returncode == 2 and "--timeout" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_out_is_a_file_is_one_line(tmp_path):
+    (tmp_path / "f").write_text("x")
+    proc = subprocess.run([sys.executable, "-m", "reportlib", "build", "--out", str(tmp_path / "f"), str(tmp_path)],
+                          capture_output=True, text=True, env=_env(), timeout=60)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "names a file" in proc.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
+def test_out_read_only_is_one_line(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "reportlib", "build", "--out", str(ro / "x"), str(tmp_path)],
+                              capture_output=True, text=True, env=_env(), timeout=60)
+    finally:
+        ro.chmod(0o700)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "cannot create" in proc.stderr
+
+
+# ---------------------------------------------------------------------------- versions of one report
+
+TITLE = "杭州市西湖区司法局关于2023年度法治政府建设情况的报告"
+
+
+def _version(cases: int, mark: str = "", published: str = "") -> str:
+    text = report_text(f"全年办理法律援助案件{cases}件。", issuer="杭州市西湖区司法局")
+    if mark:
+        text = text.replace(TITLE, TITLE + mark, 1)
+    if published:
+        text = f"发布日期：{published}\n" + text
+    return text
+
+
+def _legal_aid(corpus) -> list[float]:
+    return corpus.metrics.loc[corpus.metrics["indicator"] == "legal_aid_cases", "value"].tolist()
+
+
+@pytest.mark.parametrize("order", [("a初稿.txt", "b更正版.txt"), ("b更正版.txt", "a初稿.txt")], ids=["draft-first", "fix-first"])
+def test_the_corrected_version_wins_in_either_order(tmp_path, order):
+    files = {"a初稿.txt": _version(420, "（初稿）"), "b更正版.txt": _version(520, "（更正版）")}
+    for name in order:
+        (tmp_path / name).write_text(files[name], encoding="utf-8")
+    corpus = reportlib.read_reports([tmp_path / n for n in order])
+    assert _legal_aid(corpus) == [520.0] and len(corpus.reports) == 1
+    severity, stage, reason = problems_by_name(corpus)["a初稿.txt"]
+    assert (severity, stage) == ("warning", "superseded") and "b更正版.txt" in reason
+
+
+def test_later_published_version_wins(tmp_path):
+    (tmp_path / "1.txt").write_text(_version(520, published="2024-03-05"), encoding="utf-8")
+    (tmp_path / "2.txt").write_text(_version(420, published="2024-02-01"), encoding="utf-8")
+    corpus = reportlib.read_reports(tmp_path)
+    assert _legal_aid(corpus) == [520.0]
+    assert problems_by_name(corpus)["2.txt"][1] == "superseded"
+
+
+def test_later_file_time_decides_last(tmp_path):
+    (tmp_path / "1.txt").write_text(_version(420), encoding="utf-8")
+    (tmp_path / "2.txt").write_text(_version(520), encoding="utf-8")
+    os.utime(tmp_path / "1.txt", (1_700_000_000, 1_700_000_000))
+    os.utime(tmp_path / "2.txt", (1_700_000_500, 1_700_000_500))
+    corpus = reportlib.read_reports(tmp_path)
+    assert _legal_aid(corpus) == [520.0]
+
+
+def test_undecided_versions_are_both_kept_with_a_conflict(tmp_path):
+    for name, cases in (("1.txt", 420), ("2.txt", 520)):
+        (tmp_path / name).write_text(_version(cases), encoding="utf-8")
+        os.utime(tmp_path / name, (1_700_000_000, 1_700_000_000))
+    corpus = reportlib.read_reports(tmp_path)
+    assert sorted(_legal_aid(corpus)) == [420.0, 520.0]
+    assert problems_by_name(corpus)["2.txt"][1] == "conflict"
+
+
+# ---------------------------------------------------------------------------- outputs are never inputs
+
+
+def test_hidden_folders_venv_and_output_folders_are_not_walked(tmp_path):
+    (tmp_path / "r.txt").write_text(_version(420), encoding="utf-8")
+    for sub in (".venv/lib", ".git", "venv", "reports", "reports/processed"):
+        (tmp_path / sub).mkdir(parents=True, exist_ok=True)
+        (tmp_path / sub / "x.txt").write_text(report_text("办理法律援助案件9件。", issuer="某县司法局"), encoding="utf-8")
+    (tmp_path / "reports" / ".cache.json").write_text("{}")
+    (tmp_path / "venv" / "pyvenv.cfg").write_text("home = /usr\n")
+    files = [p for p, reason, _ in iter_inputs([tmp_path]) if reason is None]
+    assert files == [tmp_path / "r.txt"]
+
+
+def test_a_page_reportlib_wrote_is_not_a_report(tmp_path):
+    from reportlib.htmlexport import index_page
+
+    index_page([{"title": "同比", "href": "a.html", "description": "共办理法律援助案件420件", "group": "g"}],
+               TITLE, [("输入", "x")], dest=tmp_path / "index.html")
+    (tmp_path / "r.txt").write_text(_version(420), encoding="utf-8")
+    corpus = reportlib.read_reports(tmp_path)
+    assert len(corpus.reports) == 1
+    assert "written by reportlib" in problems_by_name(corpus)["index.html"][2]
+
+
+def test_empty_path_is_an_error_not_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.txt").write_text(_version(420), encoding="utf-8")
+    corpus = reportlib.read_reports([""])
+    assert len(corpus.reports) == 0 and len(corpus.failed) == 1
+
+
+# ---------------------------------------------------------------------------- inputs that are not regular files
+
+
+def test_fifo_is_one_problem_not_a_hang(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    proc = subprocess.run([sys.executable, "-m", "reportlib", "parse", str(fifo)], capture_output=True, text=True,
+                          env=_env(), timeout=60)
+    assert proc.returncode == 1 and "FIFO" in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_symlink_to_dev_zero_is_one_problem(tmp_path):
+    link = tmp_path / "zero.txt"
+    link.symlink_to("/dev/zero")
+    corpus = reportlib.read_reports([link])
+    assert len(corpus.failed) == 1 and "device" in corpus.failed.iloc[0]["reason"]
+    corpus = reportlib.read_reports([tmp_path])  # found in a folder: skipped with a warning
+    assert "device" in problems_by_name(corpus)["zero.txt"][2]
