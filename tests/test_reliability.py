@@ -206,3 +206,106 @@ def test_symlink_to_dev_zero_is_one_problem(tmp_path):
     assert len(corpus.failed) == 1 and "device" in corpus.failed.iloc[0]["reason"]
     corpus = reportlib.read_reports([tmp_path])  # found in a folder: skipped with a warning
     assert "device" in problems_by_name(corpus)["zero.txt"][2]
+
+
+# ---------------------------------------------------------------------------- numbers
+
+
+def _parse_text(tmp_path, body: str):
+    path = tmp_path / "r.txt"
+    path.write_text(report_text(body), encoding="utf-8")
+    corpus = reportlib.read_reports([path])
+    return corpus, path.read_text(encoding="utf-8")
+
+
+def test_a_400_digit_figure_stays_a_mention_without_a_value(tmp_path):
+    import json
+
+    corpus, text = _parse_text(tmp_path, "全年办理法律援助案件" + "9" * 400 + "件。")
+    (row,) = [r for r in corpus.mentions.itertuples() if len(r.raw) > 100]
+    assert row.indicator == "" and row.value != row.value and "implausible" in row.note
+    assert text[row.start : row.end] == row.raw
+    assert "legal_aid_cases" not in set(corpus.metrics["indicator"])
+    proc = subprocess.run([sys.executable, "-m", "reportlib", "parse", "--table", "mentions", "--format", "json",
+                           str(tmp_path / "r.txt")], capture_output=True, text=True, env=_env(), timeout=60)
+    records = [json.loads(line, parse_constant=lambda c: pytest.fail(f"not JSON: {c}")) for line in proc.stdout.splitlines()]
+    assert any(r["value"] is None for r in records)
+    assert "Infinity" not in proc.stdout and "NaN" not in proc.stdout
+
+
+@pytest.mark.parametrize(("body", "raw", "value"), [
+    ("受理行政复议案件同比-5%。", "-5%", -5.0),
+    ("全年调解矛盾纠纷-3000件。", "-3000件", -3000.0),
+    ("全年调解矛盾纠纷−3000件。", "−3000件", -3000.0),
+], ids=["percent", "count", "unicode-minus"])
+def test_a_leading_minus_is_kept(tmp_path, body, raw, value):
+    corpus, text = _parse_text(tmp_path, body)
+    row = next(r for r in corpus.mentions.itertuples() if r.raw == raw)
+    assert row.value == value and row.kind == "change" and text[row.start : row.end] == raw
+    assert (corpus.metrics["value"] >= 0).all()  # a difference is never promoted as a level
+
+
+def test_a_range_is_not_negative(tmp_path):
+    corpus, _ = _parse_text(tmp_path, "每个调解室配备调解员3-5名，全年调解矛盾纠纷2,000件。")
+    assert (corpus.mentions["value"].dropna() >= 0).all()
+
+
+@pytest.mark.parametrize("gap", ["\u200b", "\ufeff", "\xa0", "\u2060", "\u202f"], ids=["zwsp", "bom", "nbsp", "wj", "nnbsp"])
+def test_invisible_characters_inside_a_number_are_dropped(tmp_path, gap):
+    corpus, text = _parse_text(tmp_path, f"全年办理法律援助案件3{gap}454件。")
+    row = corpus.metrics.set_index("indicator").loc["legal_aid_cases"]
+    assert row["value"] == 3454.0 and row["raw"] == f"3{gap}454件"
+    assert text[row["start"] : row["end"]] == row["raw"]
+
+
+# ---------------------------------------------------------------------------- CSV, JSON, stderr
+
+
+def test_csv_cells_never_become_formulas_and_read_processed_restores_them(tmp_path):
+    import pandas as pd
+
+    from reportlib.processed import read_processed, write_processed
+
+    title = '=HYPERLINK("http://evil.example","点此")'
+    path = tmp_path / "r.txt"
+    path.write_text(title + "\n" + report_text("全年办理法律援助案件367件，同比-5%。"), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "reportlib", "parse", "--table", "mentions", str(path)],
+                          capture_output=True, text=True, env=_env(), timeout=60)
+    import csv
+    import io
+
+    def number(cell: str) -> bool:  # a number a spreadsheet reads as a number (-5.0 in the value column)
+        try:
+            float(cell)
+        except ValueError:
+            return False
+        return True
+
+    cells = [c for row in csv.reader(io.StringIO(proc.stdout)) for c in row]
+    assert cells and not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) and not number(c) for c in cells)
+    assert "'-5%" in cells
+    corpus = reportlib.read_reports([path])
+    corpus.reports.loc[0, "title"] = title
+    write_processed(corpus, tmp_path / "p")
+    raw = pd.read_csv(tmp_path / "p" / "reports.csv", dtype=str, keep_default_na=False)
+    assert raw.loc[0, "title"] == "'" + title
+    back = read_processed(tmp_path / "p")
+    assert back.reports.loc[0, "title"] == title
+    assert back.mentions["raw"].tolist() == corpus.mentions["raw"].tolist()
+
+
+def test_a_file_name_with_a_newline_cannot_forge_a_stderr_line(tmp_path):
+    bad = tmp_path / "x.txt\nfake.txt: error: forged"
+    bad.write_bytes(b"")
+    proc = subprocess.run([sys.executable, "-m", "reportlib", "parse", str(bad)], capture_output=True, text=True,
+                          env=_env(), timeout=60)
+    assert proc.stderr.count("\n") == 1 and "\\n" in proc.stderr
+
+
+def test_stdout_to_dev_full_is_one_line(tmp_path):
+    (tmp_path / "r.txt").write_text(report_text("全年办理法律援助案件367件。"), encoding="utf-8")
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "reportlib", "parse", "--table", "mentions", str(tmp_path / "r.txt")],
+                              stdout=full, stderr=subprocess.PIPE, text=True, env=_env(), timeout=60)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "cannot write" in proc.stderr

@@ -91,12 +91,17 @@ class BuildSummary:
             f"  outputs: {self.out / 'index.html'}",
             f"  parse output: {self.processed_dir}",
         ]
-        lines += [f"  input not parsed: {item}" for item in self.failed_inputs]
+        lines += [f"  input not parsed: {_one_line(item)}" for item in self.failed_inputs]
         for r in self.failures:
             lines.append(f"  FAILED {r.name}: {r.error}")
             if r.failed_notebook:
                 lines.append(f"         executed notebook: {r.failed_notebook}")
         return "\n".join(lines)
+
+
+def _one_line(text: str) -> str:
+    """``text`` with control characters escaped (a file name with a line break stays one line)."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 # ---------------------------------------------------------------------------- hashing and cache

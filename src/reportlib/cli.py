@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 
@@ -105,26 +106,51 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("reportlib: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `reportlib parse … | head`: the reader left, which is fine
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return 0
+    except OSError as exc:  # stdout to /dev/full, a disk that filled up while writing
+        _silence_stdout()
+        where = f" {one_line(exc.filename)}" if exc.filename else " the output"
+        print(f"reportlib: cannot write{where} ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush cannot fail again."""
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def one_line(text: object) -> str:
+    """``text`` on one line: line breaks and other control characters (a file name may hold them)
+    written as escapes, so that no file name can forge a line of its own on stderr.
+
+    >>> one_line("a\nb.txt: error: x"), one_line("正常.txt")
+    ('a\\nb.txt: error: x', '正常.txt')
+    """
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _parse(args: argparse.Namespace) -> int:
     from reportlib.corpus import read_reports
+    from reportlib.csvsafe import neutralise_frame
 
     corpus = read_reports(args.paths, jobs=args.jobs)
     frame = corpus.table(args.table)
     out = sys.stdout
-    if args.format == "csv":
-        frame.to_csv(out, index=False, lineterminator="\n")
-    else:
+    if args.format == "csv":  # text a spreadsheet would evaluate gets a leading apostrophe (reportlib.csvsafe)
+        neutralise_frame(frame).to_csv(out, index=False, lineterminator="\n")
+    else:  # strict JSON: a missing or non-finite number is null, never NaN or Infinity
         for record in frame.to_dict(orient="records"):
-            out.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+            clean = {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in record.items()}
+            out.write(json.dumps(clean, ensure_ascii=False, default=_json_default, allow_nan=False) + "\n")
     out.flush()
     for row in corpus.problems.itertuples(index=False):
-        print(f"{row.source}: {row.severity}: {row.reason}", file=sys.stderr)
+        print(f"{one_line(row.source)}: {row.severity}: {one_line(row.reason)}", file=sys.stderr)
     return 1 if len(corpus.failed) else 0
 
 

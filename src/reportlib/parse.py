@@ -15,13 +15,15 @@ from pathlib import Path
 
 from reportlib.errors import InputError
 from reportlib.indicators import Taxonomy, load_taxonomy, match_indicators
-from reportlib.mentions import Scan, column_year, scan, to_float
+from reportlib.mentions import Scan, column_year, implausible, scan, to_float
 from reportlib.metadata import Metadata, extract_metadata
 from reportlib.normalize import TERMINATORS, View, build_view
 from reportlib.sections import Heading, find_headings
 
 #: A report is tens of kilobytes; anything this large is not one report (and would not fit the frames).
 MAX_BYTES = 20 * 1024 * 1024
+#: The note of a mention whose magnitude no report states (see :data:`reportlib.mentions.IMPLAUSIBLE`).
+IMPLAUSIBLE_NOTE = "implausible magnitude: kept as written, not used"
 
 REPORT_COLUMNS = (
     "report_id", "source", "sha256", "title", "issuer", "issuer_kind", "province", "city", "county",
@@ -243,7 +245,7 @@ def _mention_rows(
         part = _part_of(headings, heading)
         matches = []
         year = None
-        if m.kind in ("level", "share") and q.unit in taxonomy.by_unit:
+        if m.kind in ("level", "share") and q.unit in taxonomy.by_unit and not implausible(q.value):
             if any_near.search(text, window_start, m.vstart) or any_after.match(text, m.vend):
                 matches = match_indicators(taxonomy, text, sent, window_start, m.vstart, m.vend, q.unit, region_name, level)
             if report_year and (matches or year_row is not None):
@@ -262,7 +264,7 @@ def _mention_rows(
         )
         if not matches:
             rows.append(_mention(common, "", to_float(q.value), base, m, sentence_text, rid, n, heading, section_ids, part,
-                                 "", "", 0.0, "", s_start, s_end, m.kind))
+                                 "", "", 0.0, IMPLAUSIBLE_NOTE if implausible(q.value) else "", s_start, s_end, m.kind))
             continue
         for match in matches:
             ind = match.indicator
