@@ -309,3 +309,132 @@ def test_stdout_to_dev_full_is_one_line(tmp_path):
                               stdout=full, stderr=subprocess.PIPE, text=True, env=_env(), timeout=60)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1 and "cannot write" in proc.stderr
+
+
+# ---------------------------------------------------------------------------- bounded in time and memory
+
+
+def test_a_docx_that_inflates_past_the_cap_is_refused_before_unpacking(tmp_path):
+    import io
+    import zipfile
+
+    from reportlib import formats
+    from tests.fixtures import docx_bytes
+
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in source.infolist():
+            bomb.writestr(info, source.read(info))
+        bomb.writestr("word/media/pad.xml", b" " * (formats.MAX_INFLATED_BYTES + 1))
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(out.getvalue())
+    assert path.stat().st_size < 1_000_000
+    corpus = reportlib.read_reports([path])
+    assert len(corpus.failed) == 1 and "unpacks to" in corpus.failed.iloc[0]["reason"]
+
+
+def test_text_longer_than_the_cap_is_refused(monkeypatch, tmp_path):
+    from reportlib import formats
+    from tests.fixtures import docx_bytes, gov_page_html, pdf_bytes
+
+    monkeypatch.setattr(formats, "MAX_TEXT_CHARS", 200)
+    for name, data in (("a.docx", docx_bytes()), ("b.pdf", pdf_bytes()), ("c.html", gov_page_html().encode())):
+        with pytest.raises(reportlib.errors.InputError, match="too long"):
+            formats.extract(data, name)
+
+
+def test_deep_html_is_read_in_linear_time():
+    from reportlib.formats import html_to_text
+
+    depth = 30_000
+    html = "<html><body>" + "<div>" * depth + "全年办理法律援助案件367件。" + "</div>" * depth + "</body></html>"
+    calls = {"find": 0}
+    from bs4 import Tag
+
+    original = Tag.find
+
+    def counting(self, *args, **kwargs):
+        calls["find"] += 1
+        return original(self, *args, **kwargs)
+
+    Tag.find = counting
+    try:
+        text, _ = html_to_text(html)
+    finally:
+        Tag.find = original
+    assert "367件" in text
+    assert calls["find"] < 100  # not a subtree search per tag
+
+
+def test_a_run_on_paragraph_reads_a_bounded_window_per_number(tmp_path, monkeypatch):
+    from reportlib import indicators, parse
+
+    body = "，".join(f"办理法律援助案件{i}件" for i in range(3000)) + "。"
+    seen: list[int] = []
+    original = indicators.match_indicators
+
+    def spy(taxonomy, text, sentence, *args, **kwargs):
+        seen.append(sentence[1] - sentence[0])
+        return original(taxonomy, text, sentence, *args, **kwargs)
+
+    monkeypatch.setattr(parse, "match_indicators", spy)
+    corpus, text = _parse_text(tmp_path, body)
+    assert len(seen) == 3000 and max(seen) <= 2 * parse.SENTENCE_WINDOW + 20
+    assert corpus.mentions["sentence"].str.len().max() <= 2 * parse.SENTENCE_WINDOW + 20
+    row = corpus.mentions.iloc[1500]
+    assert text[row["start"] : row["end"]] == row["raw"] and row["raw"] in row["sentence"]
+
+
+def test_parse_has_a_time_limit(tmp_path, monkeypatch):
+    from reportlib import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "PARSE_SECONDS", 0.05)
+    body = "，".join(f"办理法律援助案件{i}件" for i in range(20000)) + "。"
+    (tmp_path / "slow.txt").write_text(report_text(body), encoding="utf-8")
+    result = reportlib.read_reports(tmp_path)
+    assert len(result.reports) == 0 and "took longer than" in result.failed.iloc[0]["reason"]
+
+
+def test_jobs_are_capped():
+    assert build.MAX_JOBS <= 2 * (os.cpu_count() or 1)
+
+
+def test_read_bytes_refuses_a_fifo_without_blocking(tmp_path):
+    from reportlib.parse import read_bytes
+
+    fifo = tmp_path / "p.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(reportlib.errors.InputError, match="not a regular file"):
+        read_bytes(fifo)
+
+
+# ---------------------------------------------------------------------------- encrypted PDFs
+
+
+def _aes_pdf(user_password: str) -> bytes:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from tests.fixtures import pdf_bytes
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes())))
+    writer.encrypt(user_password=user_password, owner_password="owner-secret", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_aes_pdf_with_an_empty_user_password_is_read(tmp_path):
+    (tmp_path / "aes.pdf").write_bytes(_aes_pdf(""))
+    corpus = reportlib.read_reports(tmp_path)
+    assert len(corpus.reports) == 1 and len(corpus.failed) == 0
+    assert "legal_aid_cases" in set(corpus.metrics["indicator"])
+
+
+def test_aes_pdf_with_a_real_password_says_encrypted(tmp_path):
+    (tmp_path / "locked.pdf").write_bytes(_aes_pdf("secret"))
+    corpus = reportlib.read_reports(tmp_path)
+    reason = corpus.failed.iloc[0]["reason"]
+    assert "encrypted" in reason and "corrupt" not in reason

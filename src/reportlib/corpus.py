@@ -168,17 +168,54 @@ def iter_inputs(
             yield path, "file does not exist", "error"
 
 
+#: Seconds one file may take to parse (a report takes milliseconds; a hostile file is stopped).
+PARSE_SECONDS = 120
+
+
+class _ParseTimeout(Exception):
+    pass
+
+
+def _on_alarm(signum, frame) -> None:
+    raise _ParseTimeout
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`_ParseTimeout` in the block after ``seconds`` (main thread only, and only when
+    no other timer is running; elsewhere the block runs unlimited)."""
+    import signal
+    import threading
+
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or signal.getitimer(signal.ITIMER_REAL)[0]:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def parse_one(path: Path) -> ParsedReport | tuple:
-    """Parse one file; a problem row instead of an exception when it cannot be read or parsed.
+    """Parse one file; a problem row instead of an exception when it cannot be read or parsed
+    (or takes longer than :data:`PARSE_SECONDS`).
 
     A pure function of the file: safe to map with processes, Dask or Spark, then :func:`assemble`.
     """
     try:
-        return parse_path(path)
+        with _time_limit(PARSE_SECONDS):
+            return parse_path(path)
+    except _ParseTimeout:
+        return (str(path), "", "error", "parse", f"took longer than {PARSE_SECONDS} s to parse: not read")
     except InputError as exc:
         return (exc.path, "", "error", "read", exc.reason)
     except RecursionError:  # pragma: no cover - defensive: pathological input
         return (str(path), "", "error", "parse", "text too deeply nested to parse")
+    except MemoryError:
+        return (str(path), "", "error", "parse", "too large to parse in the memory available: not read")
     except Exception as exc:
         return (str(path), "", "error", "parse", f"internal error while parsing ({type(exc).__name__}: {exc}); please report it")
 

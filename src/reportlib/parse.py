@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -68,10 +69,16 @@ def read_bytes(path: Path) -> bytes:
             raise InputError(name, "file does not exist")
         if path.is_dir():
             raise InputError(name, "is a directory, not a file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(name, f"file is too large ({size / 1e6:.0f} MB > {MAX_BYTES / 1e6:.0f} MB)")
-        return path.read_bytes()
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block, /dev/zero never ends
+            raise InputError(name, "not a regular file (a pipe, device or socket), not a report file")
+        if st.st_size > MAX_BYTES:
+            raise InputError(name, f"file is too large ({st.st_size / 1e6:.0f} MB > {MAX_BYTES / 1e6:.0f} MB)")
+        with path.open("rb") as handle:  # never more than the cap, even if the file grows meanwhile
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise InputError(name, f"file is too large (over {MAX_BYTES / 1e6:.0f} MB)")
+        return data
     except PermissionError:
         raise InputError(name, "permission denied: the file cannot be read") from None
     except IsADirectoryError:
@@ -239,6 +246,8 @@ def _mention_rows(
         if m.sentence_index != prev_sentence:
             prev_end_in_sentence, prev_sentence = sent[0], m.sentence_index
         window_start = max(sent[0], prev_end_in_sentence, m.vstart - 48)
+        if sent[1] - sent[0] > 2 * SENTENCE_WINDOW:  # a run-on paragraph: the clauses around the number
+            sent = _around(text, sent, m.vstart, m.vend)
         prev_end_in_sentence = m.vend
         q = m.quantity
         heading = _deepest(headings, heading_starts, m.vstart)
@@ -277,6 +286,30 @@ def _mention_rows(
             confidence, note = _mention_confidence(scope, scope_word, kind, part)
             rows.append(_mention(common, ind.id, to_float(q.value), base, m, sentence_text, rid, n, heading, section_ids,
                                  part, scope, scope_word, confidence, note, s_start, s_end, kind))
+
+
+#: How far either side of a number its sentence is read (for wording, scope and evidence) when the
+#: sentence is very long: every step then costs the same whatever the paragraph's length.
+SENTENCE_WINDOW = 400
+
+
+def _around(text: str, sent: tuple[int, int], vstart: int, vend: int) -> tuple[int, int]:
+    """The part of a very long sentence around ``[vstart, vend)``: at most :data:`SENTENCE_WINDOW`
+    characters either side, cut at clause breaks where there are some.
+
+    >>> t = "，".join(f"办理案件{i}件" for i in range(300)) + "。"
+    >>> i = t.index("150件"); s, e = _around(t, (0, len(t)), i, i + 4)
+    >>> t[s:s + 4], t[e - 1], e - s <= 2 * SENTENCE_WINDOW + 4
+    ('办理案件', '，', True)
+    """
+    lo, hi = max(sent[0], vstart - SENTENCE_WINDOW), min(sent[1], vend + SENTENCE_WINDOW)
+    cut = text.find("，", lo, vstart)
+    if lo > sent[0] and cut >= 0:
+        lo = cut + 1
+    cut = text.rfind("，", vend, hi)
+    if hi < sent[1] and cut >= 0:
+        hi = cut + 1
+    return lo, hi
 
 
 _PREFILTERS: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
