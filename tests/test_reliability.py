@@ -438,3 +438,55 @@ def test_aes_pdf_with_a_real_password_says_encrypted(tmp_path):
     corpus = reportlib.read_reports(tmp_path)
     reason = corpus.failed.iloc[0]["reason"]
     assert "encrypted" in reason and "corrupt" not in reason
+
+
+# ---------------------------------------------------------------------------- text from reports on pages
+
+
+def test_dollar_signs_in_a_heading_are_not_math_text():
+    import io
+
+    import pandas as pd
+
+    from reportlib.plotting import bar_chart
+
+    frame = pd.DataFrame({"region": ["$\\frac{1}{$区", "鲤城区$x^$"], "value": [3.0, 4.0]})
+    fig = bar_chart(frame, "region", "value", "$\\undefined{标题$")
+    fig.savefig(io.BytesIO(), format="png")  # raised ValueError (mathtext) before
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks == ["$\\frac{1}{$区", "鲤城区$x^$"]
+
+
+def test_bidi_controls_never_reach_html_or_excel(tmp_path):
+    import nbformat
+    import openpyxl
+    import pandas as pd
+
+    from reportlib.excel import Sheet, write_workbook
+    from reportlib.htmlexport import index_page, notebook_to_html
+
+    rlo = "\u202e"
+    page = index_page([{"title": f"案件{rlo}763", "href": "a.html", "group": "g"}], f"标题{rlo}", [("输入", rlo)])
+    assert rlo not in page and "案件763" in page
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"共办理{rlo}案件367件")]
+    nb.cells = [cell]
+    assert rlo not in notebook_to_html(nb, title="t")
+    write_workbook(tmp_path / "w.xlsx", [Sheet("数据", pd.DataFrame({"句子": [f"共办理{rlo}案件367件"]}))], [("说明", "x")], "标题")
+    ws = openpyxl.load_workbook(tmp_path / "w.xlsx")["数据"]
+    assert ws["A2"].value == "共办理案件367件"
+
+
+def test_kernel_stderr_on_a_page_names_no_absolute_folder():
+    import nbformat
+
+    from reportlib.htmlexport import notebook_to_html
+
+    warning = f"{sys.prefix}/lib/python3.11/site-packages/pandas/core/frame.py:12: FutureWarning: 某警告\n"
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text=warning)]
+    nb.cells = [cell]
+    page = notebook_to_html(nb, title="t")
+    assert "某警告" in page and sys.prefix not in page and "pandas/core/frame.py" in page

@@ -126,8 +126,8 @@ def one_line(text: object) -> str:
     """``text`` on one line: line breaks and other control characters (a file name may hold them)
     written as escapes, so that no file name can forge a line of its own on stderr.
 
-    >>> one_line("a\nb.txt: error: x"), one_line("正常.txt")
-    ('a\\nb.txt: error: x', '正常.txt')
+    >>> one_line("a\\nb.txt: error: x"), one_line("正常.txt")
+    ('a\\\\nb.txt: error: x', '正常.txt')
     """
     text = str(text)
     if text.isprintable():

@@ -46,7 +46,7 @@ def fmt_number(value: Any, decimals: int | None = None) -> str:
     >>> fmt_number(5024000.0), fmt_number(99.78), fmt_number(17.518009), fmt_number(float("nan"))
     ('5,024,000', '99.78', '17.52', '')
     """
-    if _missing(value):
+    if _missing(value) or not math.isfinite(float(value)):
         return ""
     if decimals is not None:
         return f"{float(value):,.{decimals}f}"
