@@ -3,6 +3,7 @@ outputs are never inputs, numbers keep their magnitude and sign, inputs are boun
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -490,3 +491,85 @@ def test_kernel_stderr_on_a_page_names_no_absolute_folder():
     nb.cells = [cell]
     page = notebook_to_html(nb, title="t")
     assert "某警告" in page and sys.prefix not in page and "pandas/core/frame.py" in page
+
+
+# ---------------------------------------------------------------------------- limits of a run
+
+
+def test_the_html_export_counts_against_the_run_time_limit(tmp_path, monkeypatch):
+    import nbformat
+
+    from reportlib import htmlexport
+
+    notebook = tmp_path / "nb.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("1 + 1")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, notebook)
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    monkeypatch.setattr(htmlexport, "notebook_to_html", lambda *a, **k: time.sleep(120))
+    out = tmp_path / "out"
+    out.mkdir()
+    job = {"name": "slow", "notebook": str(notebook), "parameters": {}, "title": "t", "out": str(out),
+           "processed_dir": str(tmp_path), "cwd": str(tmp_path), "timeout": 20}
+    started = time.monotonic()
+    result = build.execute_run(job)
+    assert result["status"] == "failed" and "timed out after 20 s" in result["error"]
+    assert time.monotonic() - started < 100
+    assert not (out / "slow.html").exists()
+
+
+def test_a_long_table_on_a_page_is_bounded():
+    import pandas as pd
+
+    from reportlib import nbview
+
+    frame = pd.DataFrame({"sentence": ["共办理案件" + "字" * 5000] * (nbview.MAX_ROWS + 50)})
+    page = nbview.table(frame).data
+    assert page.count("<tr>") <= nbview.MAX_ROWS + 1
+    assert f"共{nbview.MAX_ROWS + 50:,}行" in page
+    assert len(page) < nbview.MAX_ROWS * (nbview.MAX_CELL_CHARS * 2 + 200)
+
+
+def test_a_worker_stops_when_its_build_is_killed(tmp_path):
+    marker = tmp_path / "child.pid"
+    code = f"""
+import multiprocessing, os, sys, time
+from reportlib import build
+
+def child(parent):
+    build._worker_init(parent)
+    open({str(marker)!r}, "w").write(str(os.getpid()))
+    time.sleep(120)
+
+if __name__ == "__main__":
+    ctx = multiprocessing.get_context("spawn")
+    p = ctx.Process(target=child, args=(os.getpid(),))
+    p.start()
+    time.sleep(120)
+"""
+    script = tmp_path / "parent.py"
+    script.write_text(code)
+    parent = subprocess.Popen([sys.executable, str(script)], env=_env())
+    try:
+        deadline = time.monotonic() + 60
+        while not (marker.exists() and marker.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        child = int(marker.read_text())
+        assert outlock.pid_alive(child)
+    finally:
+        parent.kill()  # SIGKILL: no cleanup in the parent
+        parent.wait()
+    deadline = time.monotonic() + 15
+    while outlock.pid_alive(child) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(child, os.WNOHANG)
+    assert not outlock.pid_alive(child) or _zombie(child)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+    except OSError:
+        return True

@@ -210,20 +210,30 @@ def _papermill(job: dict[str, Any], executed: Path, parameters: dict[str, Any]) 
 
     km = KernelManager(kernel_name=KERNEL)
     timeout = int(job["timeout"])
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(timeout)
     try:
         papermill.execute_notebook(
             job["notebook"], str(executed), parameters=parameters, kernel_name=KERNEL, cwd=job["cwd"],
             progress_bar=False, log_output=False, execution_timeout=timeout, km=km,
         )
-    except (RunTimeout, CellTimeoutError):
+    except CellTimeoutError:
         raise RunTimeout(f"timed out after {timeout} s") from None
+    finally:
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+
+
+@contextlib.contextmanager
+def _run_limit(seconds: int) -> Any:
+    """The whole run, notebook and HTML export, within ``seconds`` (SIGALRM raises :class:`RunTimeout`)."""
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.alarm(max(1, int(seconds)))
+    try:
+        yield
+    except RunTimeout:
+        raise RunTimeout(f"timed out after {seconds} s") from None
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
-        if km.has_kernel:
-            km.shutdown_kernel(now=True)
 
 
 def execute_run(job: dict[str, Any]) -> dict[str, Any]:
@@ -245,9 +255,10 @@ def execute_run(job: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {"name": name, "status": "failed", "outputs": [], "error": "", "failed_notebook": ""}
     try:
         parameters = {**job["parameters"], "processed_dir": str(job["processed_dir"]), "output_dir": str(tmp)}
-        _papermill(job, executed, parameters)
         html = tmp / f"{name}.html"
-        notebook_to_html(executed, html, job["title"])
+        with _run_limit(int(job["timeout"])):  # the limit covers the export too; publishing is not cut short
+            _papermill(job, executed, parameters)
+            notebook_to_html(executed, html, job["title"])
         for workbook in sorted(tmp.glob("*.xlsx")):
             os.replace(workbook, out / workbook.name)
             result["outputs"].append(workbook.name)

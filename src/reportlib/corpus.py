@@ -168,6 +168,8 @@ def iter_inputs(
             yield path, "file does not exist", "error"
 
 
+#: Most parse processes at once, whatever ``jobs`` asks: more than the cores only costs memory.
+MAX_JOBS = 2 * (os.cpu_count() or 1)
 #: Seconds one file may take to parse (a report takes milliseconds; a hostile file is stopped).
 PARSE_SECONDS = 120
 
@@ -260,6 +262,7 @@ def _map(files: list[Path], jobs: int, progress: bool) -> Iterator[ParsedReport 
     """Per-file results in input order, as they come (nothing is held here)."""
     if jobs <= 0:
         jobs = os.cpu_count() or 1
+    jobs = min(jobs, MAX_JOBS)
     bar = None
     if progress:
         from tqdm import tqdm

@@ -86,6 +86,9 @@ def table(frame: pd.DataFrame, columns: Sequence[str] | None = None, labels: Map
     """
     labels = {**LABELS, **(labels or {})}
     formats = dict(formats or {})
+    total = len(frame)
+    if total > MAX_ROWS:  # what a page shows is bounded: the first rows, and a line saying so
+        frame = frame.head(MAX_ROWS)
     view = readable_codes(frame[list(columns)] if columns is not None else frame)
     shown = pd.DataFrame(index=view.index)
     for col in view.columns:
@@ -97,11 +100,28 @@ def table(frame: pd.DataFrame, columns: Sequence[str] | None = None, labels: Map
         elif pd.api.types.is_numeric_dtype(series.dtype) and not col.endswith("year") and col not in ("year", "start", "end"):
             shown[col] = series.map(fmt_number)
         else:
-            shown[col] = series.map(lambda v: "" if _missing(v) else str(v))
+            shown[col] = series.map(lambda v: "" if _missing(v) else _capped(str(v)))
     shown.columns = [labels.get(str(c), str(c)) for c in view.columns]
     if shown.empty:
         return HTML("<p><em>（无数据）</em></p>")
-    return HTML(shown.to_html(escape=True, index=False, border=0, na_rep=""))
+    note = (f"<p><em>共{total:,}行，此处列出前{MAX_ROWS:,}行；全部数据见Excel工作簿。</em></p>"
+            if total > MAX_ROWS else "")
+    return HTML(shown.to_html(escape=True, index=False, border=0, na_rep="") + note)
+
+
+#: Most rows a table on a page shows, and most characters of one cell: a page stays readable and
+#: small whatever the corpus (the workbooks hold every row).
+MAX_ROWS = 500
+MAX_CELL_CHARS = 600
+
+
+def _capped(text: str) -> str:
+    """``text`` cut to :data:`MAX_CELL_CHARS` with an ellipsis.
+
+    >>> _capped("案" * 601)[-2:], len(_capped("案" * 601)), _capped("367件")
+    ('案…', 600, '367件')
+    """
+    return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
 
 
 def message(text: str) -> HTML:
