@@ -573,3 +573,33 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
     except OSError:
         return True
+
+
+def test_out_inside_the_input_folder_is_not_read_back(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for year, cases in ((2023, 367), (2024, 283)):
+        (inputs / f"{year}.txt").write_text(report_text(f"全年办理法律援助案件{cases}件。", year=year), encoding="utf-8")
+    out = inputs / "reports"
+    for _ in range(2):
+        summary = build.run_build([inputs], out=out, plan=[], progress=False, echo=False)
+        assert summary.n_reports == 2 and not summary.failed_inputs
+    assert (out / "index.html").is_file()
+
+
+def test_disk_full_while_building_is_one_line_and_leaves_nothing_half_written(tmp_path, monkeypatch, capsys):
+    from reportlib import atomic, cli
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.txt").write_text(report_text("全年办理法律援助案件367件。"), encoding="utf-8")
+
+    def full(path):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(atomic, "_fsync", full)
+    out = tmp_path / "out"
+    assert cli.main(["build", "--out", str(out), str(tmp_path / "in")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No space left on device" in err and "Traceback" not in err
+    leftovers = [p for p in out.rglob("*") if p.is_file() and p.name != outlock.LOCK_FILE]
+    assert leftovers == []

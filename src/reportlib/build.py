@@ -357,8 +357,12 @@ def _snapshot(corpus, out_dir: Path, inputs: list[str]) -> tuple[Path, str]:
 
     root = out_dir / SNAPSHOTS
     staging = root / f".new-{os.getpid()}-{time.time_ns()}"
-    write_processed(corpus, staging, inputs=inputs)
-    digest = processed_hash(staging)
+    try:
+        write_processed(corpus, staging, inputs=inputs)
+        digest = processed_hash(staging)
+    except BaseException:  # disk full, interrupted: no half snapshot is left behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     final = root / digest[:32]
     if final.is_dir():
         shutil.rmtree(staging, ignore_errors=True)

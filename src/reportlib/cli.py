@@ -109,7 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return 0
     except OSError as exc:  # stdout to /dev/full, a disk that filled up while writing
-        _silence_stdout()
+        if not exc.filename:  # stdout itself: its last flush at exit must not fail again
+            _silence_stdout()
         where = f" {one_line(exc.filename)}" if exc.filename else " the output"
         print(f"reportlib: cannot write{where} ({exc.strerror or exc})", file=sys.stderr)
         return 1
@@ -117,9 +118,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so that the interpreter's last flush cannot fail again."""
+    import contextlib
     import os
 
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def one_line(text: object) -> str:
