@@ -603,3 +603,13 @@ def test_disk_full_while_building_is_one_line_and_leaves_nothing_half_written(tm
     assert err.count("\n") == 1 and "No space left on device" in err and "Traceback" not in err
     leftovers = [p for p in out.rglob("*") if p.is_file() and p.name != outlock.LOCK_FILE]
     assert leftovers == []
+
+
+def test_report_text_on_a_notebook_output_is_never_typeset_as_math():
+    import pandas as pd
+
+    from reportlib import nbview
+
+    out = nbview.table(pd.DataFrame({"heading": ["一、$x^2$ 工作"]})).data
+    assert out.startswith(f'<div class="{nbview.NO_MATH}">') and "$x^2$" in out
+    assert nbview.message("$a$").data.startswith(f'<div class="{nbview.NO_MATH}">')

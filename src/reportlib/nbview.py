@@ -14,9 +14,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from IPython.display import HTML
+from IPython.display import HTML as _IPythonHTML
 
 from reportlib.analysis import LABELS, format_value, readable_codes
+
+#: The class that math typesetters (MathJax in JupyterLab and classic Notebook) leave alone.
+NO_MATH = "tex2jax_ignore mathjax_ignore"
+
+
+class HTML(_IPythonHTML):
+    """IPython's HTML output inside an element that math typesetting skips: ``$…$`` in report text
+    stays text in JupyterLab too (the offline pages load no typesetter at all)."""
+
+    def __init__(self, data: str | None = None, **kwargs: Any) -> None:
+        if isinstance(data, str):
+            data = f'<div class="{NO_MATH}">{data}</div>'
+        super().__init__(data, **kwargs)
 
 __all__ = [
     "MINUS",
