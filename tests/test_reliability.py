@@ -397,7 +397,25 @@ def test_parse_has_a_time_limit(tmp_path, monkeypatch):
     assert len(result.reports) == 0 and "took longer than" in result.failed.iloc[0]["reason"]
 
 
-def test_jobs_are_capped():
+def test_jobs_are_capped(tmp_path, monkeypatch):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from reportlib import corpus as corpus_module
+
+    asked: list[int] = []
+
+    class Recording(ProcessPoolExecutor):
+        def __init__(self, max_workers=None, **kwargs):
+            asked.append(max_workers)
+            super().__init__(max_workers=max_workers, **kwargs)
+
+    monkeypatch.setattr(corpus_module, "ProcessPoolExecutor", Recording)
+    monkeypatch.setattr(corpus_module, "MAX_JOBS", 2)
+    for i in range(8):
+        (tmp_path / f"{i}.txt").write_text(report_text(f"全年办理法律援助案件{300 + i}件。", issuer=f"某{i}县司法局"),
+                                           encoding="utf-8")
+    result = reportlib.read_reports(tmp_path, jobs=1000)
+    assert asked == [2] and len(result.reports) == 8
     assert build.MAX_JOBS <= 2 * (os.cpu_count() or 1)
 
 
@@ -613,3 +631,19 @@ def test_report_text_on_a_notebook_output_is_never_typeset_as_math():
     out = nbview.table(pd.DataFrame({"heading": ["一、$x^2$ 工作"]})).data
     assert out.startswith(f'<div class="{nbview.NO_MATH}">') and "$x^2$" in out
     assert nbview.message("$a$").data.startswith(f'<div class="{nbview.NO_MATH}">')
+
+
+def test_out_that_cannot_be_created_is_one_line(tmp_path):
+    (tmp_path / "file").write_text("x")
+    proc = subprocess.run([sys.executable, "-m", "reportlib", "build", "--out", str(tmp_path / "file" / "out"),
+                           str(tmp_path)], capture_output=True, text=True, env=_env(), timeout=60)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "cannot create the output folder" in proc.stderr
+
+
+def test_page_numbers_are_shown_as_written_and_without_float_noise():
+    import pandas as pd
+
+    from reportlib import nbview
+
+    page = nbview.table(pd.DataFrame({"value": [99.945, 0.1 + 0.2, 5024000.0]})).data
+    assert "99.945" in page and "0.3<" in page and "5,024,000" in page and "0000000" not in page

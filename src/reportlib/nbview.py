@@ -11,6 +11,7 @@ import html
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -54,17 +55,33 @@ def _missing(value: Any) -> bool:
 
 
 def fmt_number(value: Any, decimals: int | None = None) -> str:
-    """Thousands separators and at most two decimals (or exactly ``decimals``); empty when missing.
+    """Thousands separators (or exactly ``decimals``); empty when missing or not finite.
+
+    A figure as a report writes it (at most :data:`WRITTEN_DECIMALS` decimals) is shown as it was
+    parsed, from its shortest exact decimal form, never rounded: 99.945 stays 99.945. A computed
+    figure with more decimals (a per-capita rate, float noise such as 0.30000000000000004) is
+    shown with at most two.
 
     >>> fmt_number(5024000.0), fmt_number(99.78), fmt_number(17.518009), fmt_number(float("nan"))
     ('5,024,000', '99.78', '17.52', '')
+    >>> fmt_number(99.945), fmt_number(0.1 + 0.2), fmt_number(1234.5), fmt_number(float("inf"))
+    ('99.945', '0.3', '1,234.5', '')
     """
     if _missing(value) or not math.isfinite(float(value)):
         return ""
     if decimals is not None:
         return f"{float(value):,.{decimals}f}"
-    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    written = Decimal(repr(float(value)))
+    if -written.as_tuple().exponent <= WRITTEN_DECIMALS:
+        text = f"{written:,f}"
+    else:
+        text = f"{float(value):,.2f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text in ("-0", "") else text
+
+
+#: Most decimals a report writes for a figure (99.945%); more means a computed value.
+WRITTEN_DECIMALS = 3
 
 
 def fmt_signed(value: Any, suffix: str = "", decimals: int | None = None) -> str:
