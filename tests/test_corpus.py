@@ -80,10 +80,10 @@ def test_unreadable_file_reason(tmp_path, monkeypatch):
     p = tmp_path / "locked.txt"
     p.write_text(GOOD, encoding="utf-8")
 
-    def deny(self):
+    def deny(self, *args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(type(p), "read_bytes", deny)
+    monkeypatch.setattr(type(p), "open", deny)
     corpus = reportlib.read_reports(p)
     assert corpus.problems["reason"].tolist() == ["permission denied: the file cannot be read"]
 

@@ -19,6 +19,7 @@ hash is unchanged and whose outputs exist is skipped and reported as cached; ``f
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -38,6 +39,7 @@ from reportlib import paths as _paths
 from reportlib.atomic import write_text_atomic
 from reportlib.corrections import apply_corrections, corrections_key
 from reportlib.errors import BuildError
+from reportlib.outlock import hold_output
 from reportlib.plan import Run, derive_plan, run_reports
 
 __all__ = ["BuildSummary", "RunResult", "execute_run", "run_build"]
@@ -96,12 +98,17 @@ class BuildSummary:
             applied = self.corrections.get("applied", 0)
             skipped = self.corrections.get("stale", 0) + self.corrections.get("invalid", 0)
             lines.append(f"  corrections: {applied} applied, {skipped} not applied (stale or invalid; see parse_quality)")
-        lines += [f"  input not parsed: {item}" for item in self.failed_inputs]
+        lines += [f"  input not parsed: {_one_line(item)}" for item in self.failed_inputs]
         for r in self.failures:
             lines.append(f"  FAILED {r.name}: {r.error}")
             if r.failed_notebook:
                 lines.append(f"         executed notebook: {r.failed_notebook}")
         return "\n".join(lines)
+
+
+def _one_line(text: str) -> str:
+    """``text`` with control characters escaped (a file name with a line break stays one line)."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 # ---------------------------------------------------------------------------- hashing and cache
@@ -161,15 +168,46 @@ def _load_cache(out: Path) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- one run (in a worker)
 
 
-def _worker_init() -> None:
+def _worker_init(parent_pid: int | None = None) -> None:
     """Prepare a worker process: kernels start from this interpreter's environment (the venv), and
-    the kernels' own chatter on stderr (e.g. 'Kernel is running over TCP') stays off the progress bar."""
+    the kernels' own chatter on stderr (e.g. 'Kernel is running over TCP') stays off the progress bar.
+
+    A worker stops when the build that started it is gone (killed with SIGKILL, say): it gets
+    SIGTERM, which ends its run (kernel shut down, nothing published) instead of writing on."""
     bindir = os.path.dirname(sys.executable)
     os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     os.environ.setdefault("MPLBACKEND", "Agg")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
+    if parent_pid is not None:
+        signal.signal(signal.SIGTERM, _on_term)
+        _die_with_parent(parent_pid)
+
+
+def _on_term(signum: int, frame: Any) -> None:
+    raise SystemExit(143)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """SIGTERM to this process when ``parent_pid`` is no longer its parent (Linux prctl, and a
+    watcher thread wherever prctl is not available)."""
+    import threading
+
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    if os.getppid() != parent_pid:
+        os.kill(os.getpid(), signal.SIGTERM)
+    threading.Thread(target=watch, daemon=True, name="reportlib-parent-watch").start()
 
 
 class RunTimeout(BuildError):
@@ -198,20 +236,30 @@ def _papermill(job: dict[str, Any], executed: Path, parameters: dict[str, Any]) 
 
     km = KernelManager(kernel_name=KERNEL)
     timeout = int(job["timeout"])
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(timeout)
     try:
         papermill.execute_notebook(
             job["notebook"], str(executed), parameters=parameters, kernel_name=KERNEL, cwd=job["cwd"],
             progress_bar=False, log_output=False, execution_timeout=timeout, km=km,
         )
-    except (RunTimeout, CellTimeoutError):
+    except CellTimeoutError:
         raise RunTimeout(f"timed out after {timeout} s") from None
+    finally:
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+
+
+@contextlib.contextmanager
+def _run_limit(seconds: int) -> Any:
+    """The whole run, notebook and HTML export, within ``seconds`` (SIGALRM raises :class:`RunTimeout`)."""
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.alarm(max(1, int(seconds)))
+    try:
+        yield
+    except RunTimeout:
+        raise RunTimeout(f"timed out after {seconds} s") from None
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
-        if km.has_kernel:
-            km.shutdown_kernel(now=True)
 
 
 def execute_run(job: dict[str, Any]) -> dict[str, Any]:
@@ -226,15 +274,17 @@ def execute_run(job: dict[str, Any]) -> dict[str, Any]:
 
     started = time.monotonic()
     name, out = job["name"], Path(job["out"])
-    tmp = out / ".tmp" / f"{name}-{os.getpid()}-{time.time_ns()}"
+    tmp_root = Path(job["tmp"]) if job.get("tmp") else out / ".tmp"
+    tmp = tmp_root / f"{name}-{os.getpid()}-{time.time_ns()}"
     tmp.mkdir(parents=True, exist_ok=True)
     executed = tmp / f"{name}.ipynb"
     result: dict[str, Any] = {"name": name, "status": "failed", "outputs": [], "error": "", "failed_notebook": ""}
     try:
         parameters = {**job["parameters"], "processed_dir": str(job["processed_dir"]), "output_dir": str(tmp)}
-        _papermill(job, executed, parameters)
         html = tmp / f"{name}.html"
-        notebook_to_html(executed, html, job["title"])
+        with _run_limit(int(job["timeout"])):  # the limit covers the export too; publishing is not cut short
+            _papermill(job, executed, parameters)
+            notebook_to_html(executed, html, job["title"])
         for workbook in sorted(tmp.glob("*.xlsx")):
             os.replace(workbook, out / workbook.name)
             result["outputs"].append(workbook.name)
@@ -288,36 +338,117 @@ def run_build(
     progress: bool = True,
     echo: bool = True,
     corrections: str | os.PathLike[str] | None = None,
+    wait: bool = False,
 ) -> BuildSummary:
     """Parse ``paths`` (default ``seeds/``), run the plan, write everything to ``out`` (default ``reports/``).
 
-    ``jobs`` is the number of notebooks run at once (0 = one per core). ``processed_dir``
-    overrides where the parse output goes; ``plan`` replaces the derived run plan (tests).
+    ``jobs`` is the number of notebooks run at once (0 = one per core, at most :data:`MAX_JOBS`).
+    ``processed_dir`` overrides where the parse output goes; ``plan`` replaces the derived run plan
+    (tests). The build holds ``out`` (:mod:`reportlib.outlock`): a second build into the same folder
+    raises :class:`~reportlib.outlock.OutputLocked`, or waits when ``wait`` is True.
     The summary is printed unless ``echo`` is False; ``summary.ok`` is False if any run failed.
     ``corrections`` is the corrections file applied after parsing (default ``data/corrections.csv``
     when it exists); ``<out>/review.xlsx`` is written for staff to mark up the next ones.
     """
+    if timeout <= 0:
+        raise BuildError(f"--timeout must be a positive number of seconds, not {timeout}")
+    out_dir = Path(out) if out else _paths.reports_dir()
+    out_dir = _prepare_out(out_dir)
+    with hold_output(out_dir, wait=wait):
+        return _locked_build(paths, out_dir, jobs=jobs, force=force, timeout=timeout, processed_dir=processed_dir,
+                             notebooks_dir=notebooks_dir, plan=plan, progress=progress, echo=echo,
+                             corrections=corrections)
+
+
+#: Most notebook runs at once, whatever ``--jobs`` asks: each is a kernel of a few hundred MB.
+MAX_JOBS = 2 * (os.cpu_count() or 1)
+
+
+def _prepare_out(out_dir: Path) -> Path:
+    """Create ``out_dir``; one clear error when it is a file or cannot be written."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BuildError(f"{out_dir}: --out names a file, not a folder; choose a folder for the outputs")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"{out_dir}: cannot create the output folder ({exc.strerror or exc})") from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise BuildError(f"{out_dir}: the output folder is not writable; choose another --out")
+    return out_dir.resolve()
+
+
+def _snapshot(corpus, out_dir: Path, inputs: list[str]) -> tuple[Path, str]:
+    """Write the parse output once, immutably, to ``OUT/.snapshots/<hash>/``; the runs read it there.
+
+    The hash that keys the runs' cache is the hash of exactly these files, so what a run reads is
+    what its key hashed, whatever another build does to ``data/processed`` meanwhile.
+    """
+    from reportlib.processed import processed_hash, write_processed
+
+    root = out_dir / SNAPSHOTS
+    staging = root / f".new-{os.getpid()}-{time.time_ns()}"
+    try:
+        write_processed(corpus, staging, inputs=inputs)
+        digest = processed_hash(staging)
+    except BaseException:  # disk full, interrupted: no half snapshot is left behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    final = root / digest[:32]
+    if final.is_dir():
+        shutil.rmtree(staging, ignore_errors=True)
+    else:
+        os.replace(staging, final)
+    for other in root.iterdir():  # under the lock: snapshots of earlier builds are no one's now
+        if other != final:
+            shutil.rmtree(other, ignore_errors=True)
+    return final, digest
+
+
+def _publish_processed(snapshot: Path, processed: Path) -> None:
+    """Copy the snapshot's files to the user-facing processed folder, each file atomically."""
+    from reportlib.atomic import atomic_path
+
+    processed.mkdir(parents=True, exist_ok=True)
+    for src in sorted(snapshot.iterdir()):
+        with atomic_path(processed / src.name) as part:
+            shutil.copyfile(src, part)
+
+
+SNAPSHOTS = ".snapshots"
+
+
+def _locked_build(
+    paths: Sequence[str | os.PathLike[str]] | None,
+    out_dir: Path,
+    *,
+    jobs: int,
+    force: bool,
+    timeout: int,
+    processed_dir: str | os.PathLike[str] | None,
+    notebooks_dir: str | os.PathLike[str] | None,
+    plan: Iterable[Run] | None,
+    progress: bool,
+    echo: bool,
+    corrections: str | os.PathLike[str] | None = None,
+) -> BuildSummary:
     from reportlib.corpus import read_reports
-    from reportlib.processed import write_processed
 
     started = time.monotonic()
     root = _paths.project_root()
-    out_dir = Path(out) if out else _paths.reports_dir()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    out_dir = out_dir.resolve()
-    jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+    jobs = min(jobs if jobs > 0 else (os.cpu_count() or 1), MAX_JOBS)
     inputs, is_seeds = _inputs(paths)
     if processed_dir is None:
         processed_dir = _paths.processed_dir() if is_seeds else out_dir / "processed"
     processed = Path(processed_dir).resolve()
 
-    corpus = read_reports([p.resolve() for p in inputs], jobs=jobs, progress=progress)
+    corpus = read_reports([p.resolve() for p in inputs], jobs=jobs, progress=progress, exclude=[out_dir])
     _relative_sources(corpus, root)
-    parse_hash = _parse_hash(corpus)
+    parse_hash = _parse_hash(corpus)  # before corrections: they are keyed per run
     if corrections is None and _paths.corrections_csv().is_file():
         corrections = _paths.corrections_csv()
     corpus = apply_corrections(corpus, corrections)
-    write_processed(corpus, processed, inputs=[str(p) for p in inputs])
+    snapshot, _frames_hash = _snapshot(corpus, out_dir, [str(p) for p in inputs])
+    _publish_processed(snapshot, processed)
     failed_inputs = [f"{r.source}: {r.reason}" for r in corpus.failed.itertuples(index=False)]
 
     runs = list(plan) if plan is not None else derive_plan(corpus)
@@ -337,10 +468,12 @@ def run_build(
             todo.append((run, key))
 
     new_cache = {name: cache[name] for name in cache if name in results}
+    tmp_root = out_dir / ".tmp" / f"build-{os.getpid()}-{time.time_ns()}"
     if todo:
         jobs_list = [
             {"name": run.name, "notebook": str(nb_dir / run.notebook), "parameters": run.parameters, "title": run.title,
-             "out": str(out_dir), "processed_dir": str(processed), "cwd": str(root), "timeout": timeout}
+             "out": str(out_dir), "processed_dir": str(snapshot), "cwd": str(root), "timeout": timeout,
+             "tmp": str(tmp_root)}
             for run, _ in todo
         ]
         keys = {run.name: key for run, key in todo}
@@ -351,7 +484,7 @@ def run_build(
             bar = tqdm(total=len(jobs_list), unit="run", desc="notebooks")
         context = multiprocessing.get_context("spawn")  # clean workers: no inherited threads or event loops
         with ProcessPoolExecutor(max_workers=min(jobs, len(jobs_list)), mp_context=context,
-                                 initializer=_worker_init) as pool:
+                                 initializer=_worker_init, initargs=(os.getpid(),)) as pool:
             futures = {pool.submit(execute_run, job): job["name"] for job in jobs_list}
             for future in as_completed(futures):
                 name = futures[future]
@@ -370,7 +503,9 @@ def run_build(
         if bar is not None:
             bar.close()
     write_text_atomic(out_dir / CACHE_FILE, json.dumps(new_cache, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-    shutil.rmtree(out_dir / ".tmp", ignore_errors=True)
+    shutil.rmtree(tmp_root, ignore_errors=True)  # this build's own temporary runs only
+    with contextlib.suppress(OSError):
+        (out_dir / ".tmp").rmdir()  # gone when empty
 
     from reportlib.review import REVIEW_FILE, review_workbook
     from reportlib.workbooks import metrics_workbook

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 
@@ -22,6 +23,17 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors exit 2 without a traceback
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _positive(text: str) -> int:
+    """A whole number of seconds above zero (``--timeout``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of seconds: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=0, help="parallel notebook runs (default: number of cores)")
     b.add_argument("--out", default=None, help="output directory (default: reports/)")
     b.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
-    b.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook run (default 600)")
+    b.add_argument("--timeout", type=_positive, default=600, help="seconds allowed per notebook run (default 600)")
+    b.add_argument("--wait", action="store_true",
+                   help="when another build is writing --out, wait for it instead of stopping")
     b.add_argument("--corrections", default=None, metavar="PATH",
                    help="corrections file to apply (default: data/corrections.csv when it exists)")
 
@@ -128,14 +142,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("reportlib: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `reportlib parse … | head`: the reader left, which is fine
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return 0
+    except OSError as exc:  # stdout to /dev/full, a disk that filled up while writing
+        if not exc.filename:  # stdout itself: its last flush at exit must not fail again
+            _silence_stdout()
+        where = f" {one_line(exc.filename)}" if exc.filename else " the output"
+        print(f"reportlib: cannot write{where} ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush cannot fail again."""
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def one_line(text: object) -> str:
+    """``text`` on one line: line breaks and other control characters (a file name may hold them)
+    written as escapes, so that no file name can forge a line of its own on stderr.
+
+    >>> one_line("a\\nb.txt: error: x"), one_line("正常.txt")
+    ('a\\\\nb.txt: error: x', '正常.txt')
+    """
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _parse(args: argparse.Namespace) -> int:
     from reportlib.corpus import read_reports
+    from reportlib.csvsafe import neutralise_frame
     from reportlib.paths import corrections_csv
 
     default = corrections_csv()
@@ -143,14 +184,15 @@ def _parse(args: argparse.Namespace) -> int:
     corpus = read_reports(args.paths, jobs=args.jobs, corrections=corrections)
     frame = corpus.table(args.table)
     out = sys.stdout
-    if args.format == "csv":
-        frame.to_csv(out, index=False, lineterminator="\n")
-    else:
+    if args.format == "csv":  # text a spreadsheet would evaluate gets a leading apostrophe (reportlib.csvsafe)
+        neutralise_frame(frame).to_csv(out, index=False, lineterminator="\n")
+    else:  # strict JSON: a missing or non-finite number is null, never NaN or Infinity
         for record in frame.to_dict(orient="records"):
-            out.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+            clean = {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in record.items()}
+            out.write(json.dumps(clean, ensure_ascii=False, default=_json_default, allow_nan=False) + "\n")
     out.flush()
     for row in corpus.problems.itertuples(index=False):
-        print(f"{row.source}: {row.severity}: {row.reason}", file=sys.stderr)
+        print(f"{one_line(row.source)}: {row.severity}: {one_line(row.reason)}", file=sys.stderr)
     return 1 if len(corpus.failed) else 0
 
 
@@ -171,7 +213,7 @@ def _build(args: argparse.Namespace) -> int:
     from reportlib.build import run_build
 
     summary = run_build(args.paths or None, out=args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
-                        corrections=args.corrections)
+                        corrections=args.corrections, wait=args.wait)
     return 0 if summary.ok else 1
 
 

@@ -23,6 +23,7 @@ from reportlib.parse import (
     ParsedReport,
     parse_path,
 )
+from reportlib.versions import base_title, decide
 
 #: Columns of ``Corpus.corrections`` (kept in step with :data:`reportlib.corrections.LOG_COLUMNS`).
 CORRECTION_LOG_COLUMNS = ("report_id", "source", "report_sha256", "field", "field_name", "action", "status", "original",
@@ -70,43 +71,162 @@ class Corpus:
         )
 
 
-def iter_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str | None, str]]:
+#: Folders never walked into: virtual environments, caches and version control (hidden folders too).
+SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "env"})
+#: A folder holding one of these is an output of reportlib (a build's ``--out``, a parse output).
+OUTPUT_MARKERS = (".cache.json", "parse_summary.json", ".lock")
+#: Pages that reportlib wrote carry this tag in their head; they are outputs, never reports.
+GENERATOR_MARK = b'<meta name="generator" content="reportlib">'
+
+
+def is_own_page(path: Path) -> bool:
+    """True for an HTML page reportlib wrote (its generator tag in the first 4 KB)."""
+    if path.suffix.lower() not in (".html", ".htm", ".shtml"):
+        return False
+    try:
+        with path.open("rb") as handle:
+            return GENERATOR_MARK in handle.read(4096)
+    except OSError:
+        return False
+
+
+def _is_output_dir(path: Path) -> bool:
+    return any((path / marker).exists() for marker in OUTPUT_MARKERS) or (path / "pyvenv.cfg").is_file()
+
+
+def _walk(root: Path, excluded: set[Path]) -> list[Path]:
+    """Regular files under ``root`` in a stable order, skipping hidden folders and files, virtual
+    environments, reportlib's own output folders and ``excluded`` folders."""
+    found: list[Path] = []
+    for current, dirs, names in os.walk(root, onerror=_raise):
+        here = Path(current)
+        dirs[:] = sorted(
+            d for d in dirs
+            if not d.startswith(".") and d not in SKIPPED_DIRS
+            and not _is_output_dir(here / d) and (here / d).resolve() not in excluded
+        )
+        found += [here / n for n in names if not n.startswith(".")]
+    return sorted(found)
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+def _not_regular(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a report file (a FIFO, a device, a folder …), None when it is a regular file."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    return f"not read: {kind}, not a report file"
+
+
+def iter_inputs(
+    paths: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os.PathLike[str]] = ()
+) -> Iterator[tuple[Path, str | None, str]]:
     """Files to read, in a stable order, as ``(path, reason, severity)``: ``reason`` is None for a
     file to parse, else why it is not parsed (an ``error`` for a named path that is unusable, a
-    ``warning`` for a file of another type found in a directory)."""
+    ``warning`` for a file of another type found in a directory).
+
+    Only regular files are read (a FIFO or ``/dev/zero`` is an error, not a hang). Outputs are never
+    inputs: folders in ``exclude`` (a build's ``--out``), folders reportlib wrote (a build output, a
+    parse output), virtual environments, hidden folders, and pages reportlib wrote are skipped.
+    """
+    excluded = {Path(p).resolve() for p in exclude}
     for raw in paths:
+        if str(raw) == "":
+            yield Path(""), "empty path: name a file or folder", "error"
+            continue
         path = Path(raw)
         if path.is_dir():
             try:
-                files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+                files = _walk(path, excluded)
             except PermissionError:
                 yield path, "permission denied: the directory cannot be listed", "error"
                 continue
-            found = [p for p in files if p.suffix.lower() in SUFFIXES]
+            found = [p for p in files if p.suffix.lower() in SUFFIXES and not _not_regular(p) and not is_own_page(p)]
             if not found:
                 yield path, f"directory holds no reports ({', '.join(SUFFIXES)})", "error"
             for p in files:
                 if p.suffix.lower() in SUFFIXES + DIAGNOSED:
-                    yield p, None, ""
+                    reason = _not_regular(p)
+                    if reason:
+                        yield p, reason, "warning"
+                    elif is_own_page(p):
+                        yield p, "not read: a page written by reportlib (an output, not a report)", "warning"
+                    else:
+                        yield p, None, ""
                 else:
                     yield p, f"not read: {p.suffix or 'no extension'} is not a report format ({', '.join(SUFFIXES)})", "warning"
         elif path.exists() or path.is_symlink():
-            yield path, None, ""
+            reason = _not_regular(path)
+            if reason:
+                yield path, reason, "error"
+            elif is_own_page(path):
+                yield path, "not read: a page written by reportlib (an output, not a report)", "warning"
+            else:
+                yield path, None, ""
         else:
             yield path, "file does not exist", "error"
 
 
+#: Most parse processes at once, whatever ``jobs`` asks: more than the cores only costs memory.
+MAX_JOBS = 2 * (os.cpu_count() or 1)
+#: Seconds one file may take to parse (a report takes milliseconds; a hostile file is stopped).
+PARSE_SECONDS = 120
+
+
+class _ParseTimeout(Exception):
+    pass
+
+
+def _on_alarm(signum, frame) -> None:
+    raise _ParseTimeout
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`_ParseTimeout` in the block after ``seconds`` (main thread only, and only when
+    no other timer is running; elsewhere the block runs unlimited)."""
+    import signal
+    import threading
+
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or signal.getitimer(signal.ITIMER_REAL)[0]:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def parse_one(path: Path) -> ParsedReport | tuple:
-    """Parse one file; a problem row instead of an exception when it cannot be read or parsed.
+    """Parse one file; a problem row instead of an exception when it cannot be read or parsed
+    (or takes longer than :data:`PARSE_SECONDS`).
 
     A pure function of the file: safe to map with processes, Dask or Spark, then :func:`assemble`.
     """
     try:
-        return parse_path(path)
+        with _time_limit(PARSE_SECONDS):
+            return parse_path(path)
+    except _ParseTimeout:
+        return (str(path), "", "error", "parse", f"took longer than {PARSE_SECONDS} s to parse: not read")
     except InputError as exc:
         return (exc.path, "", "error", "read", exc.reason)
     except RecursionError:  # pragma: no cover - defensive: pathological input
         return (str(path), "", "error", "parse", "text too deeply nested to parse")
+    except MemoryError:
+        return (str(path), "", "error", "parse", "too large to parse in the memory available: not read")
     except Exception as exc:
         return (str(path), "", "error", "parse", f"internal error while parsing ({type(exc).__name__}: {exc}); please report it")
 
@@ -118,6 +238,7 @@ def read_reports(
     validate: bool = True,
     progress: bool = False,
     corrections: str | os.PathLike[str] | None = None,
+    exclude: Iterable[str | os.PathLike[str]] = (),
 ) -> Corpus:
     """Parse files and directories of reports into a :class:`Corpus`.
 
@@ -128,7 +249,7 @@ def read_reports(
     """
     if isinstance(paths_or_dir, (str, os.PathLike)):
         paths_or_dir = [paths_or_dir]
-    inputs = list(iter_inputs(paths_or_dir))
+    inputs = list(iter_inputs(paths_or_dir, exclude))
     problems: list[tuple] = [(str(p), "", severity, "read", reason) for p, reason, severity in inputs if reason]
     files = [p for p, reason, _ in inputs if not reason]
     with _gc_paused():
@@ -157,6 +278,7 @@ def _map(files: list[Path], jobs: int, progress: bool) -> Iterator[ParsedReport 
     """Per-file results in input order, as they come (nothing is held here)."""
     if jobs <= 0:
         jobs = os.cpu_count() or 1
+    jobs = min(jobs, MAX_JOBS)
     bar = None
     if progress:
         from tqdm import tqdm
@@ -194,24 +316,45 @@ def assemble(results: Iterable[ParsedReport | tuple], problems: list[tuple] | No
     rows: dict[str, list[tuple]] = {"sections": [], "mentions": [], "metrics": [], "checks": []}
     chunks: dict[str, list[pd.DataFrame]] = {name: [] for name in rows}
     seen_hash: dict[str, str] = {}
-    seen_key: dict[tuple, str] = {}
     seen_id: dict[str, str] = {}
+    versions: dict[tuple, tuple[dict, tuple]] = {}  # (issuer, year, base title) -> kept report, its numbers
+    dropped: set[str] = set()  # report ids superseded by a later version after their rows were kept
     pending = 0
     for item in results:
         if isinstance(item, tuple):
             problems.append(item)
             continue
         rep = item.report
-        key = (rep["issuer"], rep["report_year"], rep["title"])
         original = seen_id.get(rep["report_id"]) or seen_hash.get(rep["text_hash"])
-        if original is None and all(key):
-            original = seen_key.get(key)
         if original is not None:
             problems.append((rep["source"], rep["report_id"], "warning", "duplicate", f"duplicate of {original}: kept once"))
             continue
         seen_id[rep["report_id"]] = seen_hash[rep["text_hash"]] = rep["source"]
+        key = (rep["issuer"], rep["report_year"], base_title(rep["title"]))
         if all(key):
-            seen_key[key] = rep["source"]
+            numbers = _numbers(item)
+            if key not in versions:
+                versions[key] = (rep, numbers)
+            else:
+                other, other_numbers = versions[key]
+                if numbers == other_numbers:  # a mirror: the same report saying the same
+                    problems.append((rep["source"], rep["report_id"], "warning", "duplicate",
+                                     f"duplicate of {other['source']}: kept once"))
+                    continue
+                decision = decide(other, rep)
+                if decision is None:
+                    problems.append((rep["source"], rep["report_id"], "warning", "conflict",
+                                     f"another version of {other['source']} (same issuer, year and title, other "
+                                     "numbers) and nothing tells which is later: both kept; remove the wrong one"))
+                elif decision.keep == 0:
+                    problems.append((rep["source"], rep["report_id"], "warning", "superseded",
+                                     f"superseded by {other['source']} ({decision.why}): not used"))
+                    continue
+                else:
+                    dropped.add(other["report_id"])
+                    problems.append((other["source"], other["report_id"], "warning", "superseded",
+                                     f"superseded by {rep['source']} ({decision.why}): not used"))
+                    versions[key] = (rep, numbers)
         reports.append(rep)
         rows["sections"].extend(item.sections)
         rows["mentions"].extend(item.mentions)
@@ -223,6 +366,10 @@ def assemble(results: Iterable[ParsedReport | tuple], problems: list[tuple] | No
             _flush(rows, chunks, validate)
             pending = 0
     _flush(rows, chunks, validate)
+    if dropped:
+        reports = [r for r in reports if r["report_id"] not in dropped]
+        for frames in chunks.values():
+            frames[:] = [f[~f["report_id"].isin(dropped)].reset_index(drop=True) for f in frames]
     corpus = Corpus(
         reports=_frame([tuple(r[c] for c in REPORT_COLUMNS) for r in reports], REPORT_COLUMNS),
         sections=_joined(chunks["sections"], SECTION_COLUMNS),
@@ -238,6 +385,14 @@ def assemble(results: Iterable[ParsedReport | tuple], problems: list[tuple] | No
         validate_frame("reports", corpus.reports)
         validate_frame("problems", corpus.problems)
     return corpus
+
+
+_METRIC_INDICATOR, _METRIC_VALUE = METRIC_COLUMNS.index("indicator"), METRIC_COLUMNS.index("value")
+
+
+def _numbers(item: ParsedReport) -> tuple:
+    """What a report says, for telling a mirror (same numbers) from another version (other numbers)."""
+    return tuple(sorted((str(row[_METRIC_INDICATOR]), str(row[_METRIC_VALUE])) for row in item.metrics))
 
 
 _COLUMNS = {"sections": SECTION_COLUMNS, "mentions": MENTION_COLUMNS, "metrics": METRIC_COLUMNS, "checks": CHECK_COLUMNS}

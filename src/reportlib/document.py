@@ -68,7 +68,8 @@ _CHROME_RE = re.compile(
     """,
     re.VERBOSE,
 )
-_TITLE_RE = re.compile(r"法治(?:政府)?(?:建设)?.{0,30}?(?:报告|情况)$|^关于.{2,60}(?:报告|情况)$")
+#: A title line: …法治政府建设…报告, or 关于…报告; a version mark may follow (（初稿）, （更正版）).
+_TITLE_RE = re.compile(r"(?:法治(?:政府)?(?:建设)?.{0,30}?|^关于.{2,60})(?:报告|情况)(?:[(（][^()（）]{1,10}[)）])?$")
 _ORG_SUFFIX = (r"(?:人民政府|政府|办事处|司法局|司法厅|委员会|管理局|监督管理局|局|厅|委|办公室|办|中心|院|"
                r"管委会|工委)")
 _ORG_LINE_RE = re.compile(rf"^(?:中共)?[\u4e00-\u9fff]{{1,30}}{_ORG_SUFFIX}(?:[ \t\u3000]+(?:中共)?[\u4e00-\u9fff]{{1,30}}{_ORG_SUFFIX})*$")

@@ -99,6 +99,9 @@ _FORMULA_START = re.compile(
     re.VERBOSE,
 )
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Bidirectional controls (embeddings, overrides, isolates, marks): in report text they only serve to
+#: make a cell read differently from what it holds, so they are dropped.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -210,12 +213,12 @@ def clean_text(text: str) -> str:
     """``text`` as a cell can hold it: XML-illegal control characters become spaces, and text
     beyond Excel's 32,767 characters is cut with an ellipsis.
 
-    >>> clean_text("第一页\\x0c第二页\\t（续）")
-    '第一页 第二页\\t（续）'
+    >>> clean_text("第一页\\x0c第二页\\t（续）"), clean_text("案件\\u202e件763")
+    ('第一页 第二页\\t（续）', '案件件763')
     >>> len(clean_text("字" * 40_000))
     32767
     """
-    text = _ILLEGAL_XML.sub(" ", text)
+    text = _BIDI_CONTROLS.sub("", _ILLEGAL_XML.sub(" ", text))
     if len(text) > EXCEL_MAX_CHARS:
         text = text[: EXCEL_MAX_CHARS - 1] + "…"
     return text

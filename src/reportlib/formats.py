@@ -801,7 +801,9 @@ def html_to_text(html: str) -> tuple[str, dict[str, str]]:
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
     for tag in soup.find_all(True):
-        if not tag.decomposed and _is_noise(tag):
+        # not ``tag.decomposed``: on a live tag bs4 looks the attribute up as a child tag named
+        # "_decomposed", a search of the whole subtree on every tag (quadratic on deep markup)
+        if not vars(tag).get("_decomposed", False) and _is_noise(tag):
             tag.decompose()
     root = soup.body or soup
     container = _main_container(soup)
@@ -838,6 +840,16 @@ def _zip_kind(names: set[str], archive: zipfile.ZipFile) -> str:
     return "binary file (looks like ZIP archive), not a text report"
 
 
+#: Most text taken from one input, in characters (as the file cap, 20 MB: no report is longer).
+MAX_TEXT_CHARS = 20 * 1024 * 1024
+#: Most a .docx may inflate to (all its parts unpacked): a zip bomb is refused before it is unpacked.
+MAX_INFLATED_BYTES = 100 * 1024 * 1024
+
+
+def _too_long(name: str, what: str) -> InputError:
+    return InputError(name, f"{what} is too long (over {MAX_TEXT_CHARS // 2**20} MB of text); no report is that long")
+
+
 def _extract_docx(data: bytes, name: str) -> Extracted:
     """Paragraphs and table rows of a .docx, in document order."""
     try:
@@ -845,6 +857,10 @@ def _extract_docx(data: bytes, name: str) -> Extracted:
             names = set(archive.namelist())
             if "word/document.xml" not in names:
                 raise InputError(name, _zip_kind(names, archive))
+            inflated = sum(info.file_size for info in archive.infolist())
+            if inflated > MAX_INFLATED_BYTES:
+                raise InputError(name, f".docx unpacks to {inflated / 2**20:.0f} MB (over "
+                                 f"{MAX_INFLATED_BYTES // 2**20} MB): not read")
     except InputError:
         raise
     except Exception as exc:
@@ -871,6 +887,8 @@ def _extract_docx(data: bytes, name: str) -> Extracted:
     except Exception as exc:  # python-docx/lxml raise many kinds on malformed parts
         raise InputError(name, f"corrupt .docx file ({type(exc).__name__}: {exc})") from exc
     text = "\n".join(lines)
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_long(name, ".docx text")
     if not text.strip():
         raise InputError(name, ".docx file holds no text")
     meta = header_meta(text[:2000])
@@ -916,7 +934,12 @@ def _extract_pdf(data: bytes, name: str) -> Extracted:
                     ) from exc
                 if not opened:
                     raise InputError(name, "PDF is encrypted (password required); remove the password first")
-            pages = [page.extract_text() or "" for page in reader.pages]
+            pages, total = [], 0
+            for page in reader.pages:  # stop as soon as the text is longer than any report
+                pages.append(page.extract_text() or "")
+                total += len(pages[-1])
+                if total > MAX_TEXT_CHARS:
+                    raise _too_long(name, "PDF text")
             info = reader.metadata
             title = str(info.title or "") if info else ""
             try:
@@ -995,6 +1018,10 @@ def extract(data: bytes, name: str = "") -> Extracted:
     if _looks_like_html(text, name):
         try:
             body, meta = html_to_text(text)
+            if len(body) > MAX_TEXT_CHARS:
+                raise _too_long(name, "HTML text")
+        except InputError:
+            raise
         except Exception as exc:  # lxml/bs4 on hostile markup
             raise InputError(name, f"unreadable HTML ({type(exc).__name__}: {exc})") from exc
         if not body.strip():

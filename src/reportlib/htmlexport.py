@@ -8,9 +8,12 @@ stylesheet for Chinese text (``templates/offline``). Text outputs are HTML-escap
 
 from __future__ import annotations
 
+import copy
 import html
 import os
 import re
+import site
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +22,7 @@ from bs4 import BeautifulSoup
 
 from reportlib.atomic import write_text_atomic
 from reportlib.errors import BuildError
-from reportlib.paths import TEMPLATES_DIR
+from reportlib.paths import TEMPLATES_DIR, project_root
 
 if TYPE_CHECKING:  # nbformat and nbconvert take a second to import: only pages of notebooks need them
     import nbformat
@@ -165,9 +168,9 @@ def notebook_to_html(
     else:
         default_title = "报告"
     resources["metadata"]["name"] = title or nb.metadata.get("title") or default_title
-    page, _ = offline_exporter().from_notebook_node(nb, resources=resources)
+    page, _ = offline_exporter().from_notebook_node(_scrubbed(nb), resources=resources)
     problems = offline_problems(page)
-    page = embed_font(page)
+    page = embed_font(without_bidi_controls(page))
     if problems:
         shown = "; ".join(problems[:5])
         raise BuildError(
@@ -258,7 +261,55 @@ def index_page(
             "",
         ]
     )
-    page = embed_font(page)
+    page = embed_font(without_bidi_controls(page))
     if dest is not None:
         write_text_atomic(dest, page)
     return page
+
+
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def without_bidi_controls(page: str) -> str:
+    """``page`` without bidirectional controls (overrides, embeddings, isolates, marks): text from
+    reports never reorders what a reader sees.
+
+    >>> without_bidi_controls("<p>案件\u202e763件</p>")
+    '<p>案件763件</p>'
+    """
+    return _BIDI_CONTROLS.sub("", page)
+
+
+def _path_prefixes() -> list[str]:
+    """Absolute folders a kernel's messages name that mean nothing to a reader (longest first)."""
+    found = {sys.prefix, sys.base_prefix, sys.exec_prefix, str(project_root()), os.path.expanduser("~")}
+    try:
+        found.update(site.getsitepackages())
+    except AttributeError:  # pragma: no cover - virtualenv's old site module
+        pass
+    return sorted((p.rstrip("/") for p in found if p and p != "/"), key=len, reverse=True)
+
+
+def scrub_paths(text: str, prefixes: Sequence[str] | None = None) -> str:
+    """``text`` with the absolute folders of the environment removed from file names.
+
+    >>> scrub_paths("/opt/venv/lib/python3.11/site-packages/pandas/core.py:12: FutureWarning", ["/opt/venv/lib/python3.11/site-packages", "/opt/venv"])
+    'pandas/core.py:12: FutureWarning'
+    """
+    for prefix in prefixes if prefixes is not None else _path_prefixes():
+        text = text.replace(prefix + "/", "")
+    return text
+
+
+def _scrubbed(nb: Any) -> Any:
+    """A copy of ``nb`` whose stderr and error outputs do not name the machine's absolute folders."""
+    nb = copy.deepcopy(nb)
+    prefixes = _path_prefixes()
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            if output.get("output_type") == "stream":
+                output["text"] = scrub_paths(str(output.get("text", "")), prefixes)
+            elif output.get("output_type") == "error":
+                output["traceback"] = [scrub_paths(str(line), prefixes) for line in output.get("traceback", [])]
+                output["evalue"] = scrub_paths(str(output.get("evalue", "")), prefixes)
+    return nb

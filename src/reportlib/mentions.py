@@ -118,6 +118,9 @@ def scan(view: View) -> Scan:
         except ValueError:
             continue
         vend = vstart + len(quantity.raw)
+        if _signed(text, vstart):  # -5% · -3000件 (not the 5 of 3-5件)
+            vstart -= 1
+            quantity = quantity._replace(value=-quantity.value, raw=text[vstart:vend])
         start, end = view.span_to_original(vstart, vend)
         if rows and original.find("\n", start, end) >= 0:  # 2,460.42|人民调解…: the unit is the next row's
             cut = _row_cut(view, vstart, start, end)
@@ -143,6 +146,8 @@ def scan(view: View) -> Scan:
                 row_ends.append(row_end)
         clause_start = _clause_start(text, vstart, breaks=breaks)
         kind = classify_kind(text, clause_start, vstart, quantity, colons)
+        if quantity.value < 0 and kind == "level":  # a signed figure is a difference: 同比-5% · -3000件
+            kind = "change"
         sentence_index = bisect_right(sentence_starts, vstart) - 1
         found.append(  # positional: vstart, vend, start, end, quantity, raw, kind, sentence, clause start
             Mention(vstart, vend, start, end, quantity, original[start:end], kind, sentence_index if sentence_index > 0 else 0,
@@ -160,6 +165,35 @@ def scan(view: View) -> Scan:
         drop = {i for i in rescued if i < len(found) and not found[i].quantity.unit}
         found = [m for i, m in enumerate(found) if i not in drop]
     return Scan(view=view, mentions=found, sentences=sentences)
+
+
+_MINUS = frozenset("-−")
+#: What may stand before a minus that is a sign: not a digit, letter or closing bracket (3-5件 is a
+#: range, A-3 a code, (2)-3 a list), and not another dash (--3, ——3 are rules or dashes).
+_NOT_BEFORE_SIGN = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ)）]】-−—–~～")
+
+
+def _signed(text: str, vstart: int) -> bool:
+    """True when a minus sign stands right before the number at ``vstart``.
+
+    >>> _signed("同比-5%", 3), _signed("3-5件", 2), _signed("-3000件", 1), _signed("第A-3号", 3)
+    (True, False, True, False)
+    """
+    return vstart > 0 and text[vstart - 1] in _MINUS and (vstart == 1 or text[vstart - 2] not in _NOT_BEFORE_SIGN)
+
+
+#: Figures this large are no report's quantity (a budget of a province is below 10¹³ 元): such a
+#: figure stays a mention, flagged, and is never promoted nor turned into an invented float.
+IMPLAUSIBLE = Decimal(10) ** 15
+
+
+def implausible(value: Decimal) -> bool:
+    """True for a magnitude no report states.
+
+    >>> implausible(Decimal("5.6E8")), implausible(Decimal(10) ** 400), implausible(Decimal(-3000))
+    (False, True, False)
+    """
+    return abs(value) >= IMPLAUSIBLE
 
 
 #: Skip reasons that hold only because no unit is written next to the number: 120 is a hotline,
@@ -649,5 +683,12 @@ def _inside_book_title(text: str, pos: int, limit: int = 60) -> bool:
 
 
 def to_float(value: Decimal) -> float:
-    """The frame boundary: a Decimal becomes a float only here."""
+    """The frame boundary: a Decimal becomes a float only here; an implausible magnitude
+    (:data:`IMPLAUSIBLE`) becomes NaN, never ``inf`` or invented digits.
+
+    >>> to_float(Decimal("502.4")), to_float(Decimal(10) ** 400)
+    (502.4, nan)
+    """
+    if implausible(value):
+        return float("nan")
     return float(value)

@@ -11,12 +11,26 @@ import html
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from IPython.display import HTML
+from IPython.display import HTML as _IPythonHTML
 
 from reportlib.analysis import LABELS, format_value, readable_codes
+
+#: The class that math typesetters (MathJax in JupyterLab and classic Notebook) leave alone.
+NO_MATH = "tex2jax_ignore mathjax_ignore"
+
+
+class HTML(_IPythonHTML):
+    """IPython's HTML output inside an element that math typesetting skips: ``$…$`` in report text
+    stays text in JupyterLab too (the offline pages load no typesetter at all)."""
+
+    def __init__(self, data: str | None = None, **kwargs: Any) -> None:
+        if isinstance(data, str):
+            data = f'<div class="{NO_MATH}">{data}</div>'
+        super().__init__(data, **kwargs)
 
 __all__ = [
     "MINUS",
@@ -50,17 +64,33 @@ def _missing(value: Any) -> bool:
 
 
 def fmt_number(value: Any, decimals: int | None = None) -> str:
-    """Thousands separators and at most two decimals (or exactly ``decimals``); empty when missing.
+    """Thousands separators (or exactly ``decimals``); empty when missing or not finite.
+
+    A figure as a report writes it (at most :data:`WRITTEN_DECIMALS` decimals) is shown as it was
+    parsed, from its shortest exact decimal form, never rounded: 99.945 stays 99.945. A computed
+    figure with more decimals (a per-capita rate, float noise such as 0.30000000000000004) is
+    shown with at most two.
 
     >>> fmt_number(5024000.0), fmt_number(99.78), fmt_number(17.518009), fmt_number(float("nan"))
     ('5,024,000', '99.78', '17.52', '')
+    >>> fmt_number(99.945), fmt_number(0.1 + 0.2), fmt_number(1234.5), fmt_number(float("inf"))
+    ('99.945', '0.3', '1,234.5', '')
     """
-    if _missing(value):
+    if _missing(value) or not math.isfinite(float(value)):
         return ""
     if decimals is not None:
         return f"{float(value):,.{decimals}f}"
-    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    written = Decimal(repr(float(value)))
+    if -written.as_tuple().exponent <= WRITTEN_DECIMALS:
+        text = f"{written:,f}"
+    else:
+        text = f"{float(value):,.2f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text in ("-0", "") else text
+
+
+#: Most decimals a report writes for a figure (99.945%); more means a computed value.
+WRITTEN_DECIMALS = 3
 
 
 def fmt_signed(value: Any, suffix: str = "", decimals: int | None = None) -> str:
@@ -95,6 +125,9 @@ def table(frame: pd.DataFrame, columns: Sequence[str] | None = None, labels: Map
     """
     labels = {**LABELS, **(labels or {})}
     formats = dict(formats or {})
+    total = len(frame)
+    if total > MAX_ROWS:  # what a page shows is bounded: the first rows, and a line saying so
+        frame = frame.head(MAX_ROWS)
     view = readable_codes(frame[list(columns)] if columns is not None else frame)
     shown = pd.DataFrame(index=view.index)
     for col in view.columns:
@@ -106,14 +139,31 @@ def table(frame: pd.DataFrame, columns: Sequence[str] | None = None, labels: Map
         elif pd.api.types.is_numeric_dtype(series.dtype) and not col.endswith("year") and col not in ("year", "start", "end"):
             shown[col] = series.map(fmt_number)
         else:
-            shown[col] = series.map(lambda v: "" if _missing(v) else str(v))
+            shown[col] = series.map(lambda v: "" if _missing(v) else _capped(str(v)))
     if "correction_note" in frame.columns and "value" in shown.columns:  # a corrected figure says so
         marked = frame.loc[shown.index, "correction_note"].fillna("").astype(str) != ""
         shown.loc[marked, "value"] = shown.loc[marked, "value"] + "（已更正）"
     shown.columns = [labels.get(str(c), str(c)) for c in view.columns]
     if shown.empty:
         return HTML("<p><em>（无数据）</em></p>")
-    return HTML(shown.to_html(escape=True, index=False, border=0, na_rep=""))
+    note = (f"<p><em>共{total:,}行，此处列出前{MAX_ROWS:,}行；全部数据见Excel工作簿。</em></p>"
+            if total > MAX_ROWS else "")
+    return HTML(shown.to_html(escape=True, index=False, border=0, na_rep="") + note)
+
+
+#: Most rows a table on a page shows, and most characters of one cell: a page stays readable and
+#: small whatever the corpus (the workbooks hold every row).
+MAX_ROWS = 500
+MAX_CELL_CHARS = 600
+
+
+def _capped(text: str) -> str:
+    """``text`` cut to :data:`MAX_CELL_CHARS` with an ellipsis.
+
+    >>> _capped("案" * 601)[-2:], len(_capped("案" * 601)), _capped("367件")
+    ('案…', 600, '367件')
+    """
+    return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
 
 
 def message(text: str) -> HTML:

@@ -17,6 +17,12 @@ from dataclasses import dataclass, field
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if cp != 0xFF0C}
 _FULLWIDTH.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x200B: 0x20})
 _FULLWIDTH.update({0xFEFF: 0x20, 0x2022: 0x20})  # BOM left inside, bullets of web lists
+#: Characters that take no room: zero-width space, joiners, word joiner, BOM, and the bidi controls
+#: (which reorder what a reader sees). In the view they vanish wherever they stand: 3\u200b454件 is 3454件.
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+#: Spaces that group digits (no-break, narrow no-break, thin): 3\xa0454 is 3454 when digits stand on both sides.
+GROUP_SPACES = frozenset("\xa0\u202f\u2009")
+_FULLWIDTH.update({ord(c): 0x20 for c in ZERO_WIDTH | GROUP_SPACES})
 FULLWIDTH_TABLE = _FULLWIDTH
 _FULLWIDTH_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FULLWIDTH)) + "]+")
 
@@ -153,7 +159,7 @@ def _collapse_whitespace(original: str, text: str) -> View:
         start, end = match.span()
         pieces.append(text[last:start])
         norm_len += start - last
-        repl = _replacement(text, start, end, n, match.group(0))
+        repl = _replacement(text, start, end, n, match.group(0), original)
         pieces.append(repl)
         norm_len += len(repl)
         new_delta = end - norm_len
@@ -166,14 +172,20 @@ def _collapse_whitespace(original: str, text: str) -> View:
     return View(original=original, text="".join(pieces), _bp_norm=bp_norm, _bp_delta=bp_delta)
 
 
-def _replacement(text: str, start: int, end: int, n: int, run: str) -> str:
+def _replacement(text: str, start: int, end: int, n: int, run: str, original: str = "") -> str:
     if start == 0 or end == n:
         return ""
     before, after = text[start - 1], text[end]
     if "\n" not in run:
         if "\t" in run:
             return " "  # cells of a table row stay apart: 410\t-84 is two values, not a code
-        return " " if before in _ASCII_ALNUM and after in _ASCII_ALNUM else ""
+        if before in _ASCII_ALNUM and after in _ASCII_ALNUM:
+            written = original[start:end] if len(original) == n else run  # the view is as long as the original here
+            if all(c in ZERO_WIDTH for c in written) or (before.isdigit() and after.isdigit() and all(
+                    c in ZERO_WIDTH or c in GROUP_SPACES for c in written)):
+                return ""  # 3\u200b454 · 3\xa0454: one number
+            return " "
+        return ""
     if before in TERMINATORS:
         return "\n"
     line_start = text.rfind("\n", 0, start) + 1

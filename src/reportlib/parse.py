@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -17,13 +18,15 @@ from reportlib.document import Table, find_tables
 from reportlib.errors import InputError
 from reportlib.formats import to_simplified
 from reportlib.indicators import Taxonomy, load_taxonomy, match_indicators
-from reportlib.mentions import Scan, column_year, scan, to_float
+from reportlib.mentions import Scan, column_year, implausible, scan, to_float
 from reportlib.metadata import Metadata, extract_metadata
 from reportlib.normalize import TERMINATORS, View, build_view, halfwidth
 from reportlib.sections import Heading, find_headings
 
 #: A report is tens of kilobytes; anything this large is not one report (and would not fit the frames).
 MAX_BYTES = 20 * 1024 * 1024
+#: The note of a mention whose magnitude no report states (see :data:`reportlib.mentions.IMPLAUSIBLE`).
+IMPLAUSIBLE_NOTE = "implausible magnitude: kept as written, not used"
 
 REPORT_COLUMNS = (
     "report_id", "source", "sha256", "title", "issuer", "issuer_kind", "province", "city", "county",
@@ -69,10 +72,16 @@ def read_bytes(path: Path) -> bytes:
             raise InputError(name, "file does not exist")
         if path.is_dir():
             raise InputError(name, "is a directory, not a file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(name, f"file is too large ({size / 1e6:.0f} MB > {MAX_BYTES / 1e6:.0f} MB)")
-        return path.read_bytes()
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block, /dev/zero never ends
+            raise InputError(name, "not a regular file (a pipe, device or socket), not a report file")
+        if st.st_size > MAX_BYTES:
+            raise InputError(name, f"file is too large ({st.st_size / 1e6:.0f} MB > {MAX_BYTES / 1e6:.0f} MB)")
+        with path.open("rb") as handle:  # never more than the cap, even if the file grows meanwhile
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise InputError(name, f"file is too large (over {MAX_BYTES / 1e6:.0f} MB)")
+        return data
     except PermissionError:
         raise InputError(name, "permission denied: the file cannot be read") from None
     except IsADirectoryError:
@@ -249,6 +258,8 @@ def _mention_rows(
         if m.sentence_index != prev_sentence:
             prev_end_in_sentence, prev_sentence = sent[0], m.sentence_index
         window_start = max(sent[0], prev_end_in_sentence, m.vstart - 48)
+        if sent[1] - sent[0] > 2 * SENTENCE_WINDOW:  # a run-on paragraph: the clauses around the number
+            sent = _around(text, sent, m.vstart, m.vend)
         prev_end_in_sentence = m.vend
         q = m.quantity
         heading = _deepest(headings, heading_starts, m.vstart)
@@ -256,7 +267,8 @@ def _mention_rows(
         matches = []
         year = None
         cell = _table_cell(tables, table_starts, m.start) if tables else None
-        if m.kind in ("level", "share") and q.unit in taxonomy.by_unit and cell is not None:
+        if m.kind in ("level", "share") and q.unit in taxonomy.by_unit and cell is not None \
+                and not implausible(q.value):
             # a table cell: its row's label (or its column's header) names it, its column's header gives the year
             table, r, c = cell
             year = table.column_year(c)
@@ -268,7 +280,7 @@ def _mention_rows(
                     mini = _reading_label(label, view) + number
                     matches = match_indicators(taxonomy, mini, (0, len(mini)), 0, len(mini) - len(number), len(mini),
                                                q.unit, region_name, level)
-        elif m.kind in ("level", "share") and q.unit in taxonomy.by_unit:
+        elif m.kind in ("level", "share") and q.unit in taxonomy.by_unit and not implausible(q.value):
             if any_near.search(text, window_start, m.vstart) or any_after.match(text, m.vend):
                 matches = match_indicators(taxonomy, text, sent, window_start, m.vstart, m.vend, q.unit, region_name, level)
             if report_year and (matches or year_row is not None):
@@ -287,7 +299,7 @@ def _mention_rows(
         )
         if not matches:
             rows.append(_mention(common, "", to_float(q.value), base, m, sentence_text, rid, n, heading, section_ids, part,
-                                 "", "", 0.0, "", s_start, s_end, m.kind))
+                                 "", "", 0.0, IMPLAUSIBLE_NOTE if implausible(q.value) else "", s_start, s_end, m.kind))
             continue
         for match in matches:
             ind = match.indicator
@@ -323,6 +335,30 @@ def _reading_label(label: str, view: View) -> str:
         converted = to_simplified(text)
         text = converted if len(converted) == len(text) else text
     return text
+
+
+#: How far either side of a number its sentence is read (for wording, scope and evidence) when the
+#: sentence is very long: every step then costs the same whatever the paragraph's length.
+SENTENCE_WINDOW = 400
+
+
+def _around(text: str, sent: tuple[int, int], vstart: int, vend: int) -> tuple[int, int]:
+    """The part of a very long sentence around ``[vstart, vend)``: at most :data:`SENTENCE_WINDOW`
+    characters either side, cut at clause breaks where there are some.
+
+    >>> t = "，".join(f"办理案件{i}件" for i in range(300)) + "。"
+    >>> i = t.index("150件"); s, e = _around(t, (0, len(t)), i, i + 4)
+    >>> t[s:s + 4], t[e - 1], e - s <= 2 * SENTENCE_WINDOW + 4
+    ('办理案件', '，', True)
+    """
+    lo, hi = max(sent[0], vstart - SENTENCE_WINDOW), min(sent[1], vend + SENTENCE_WINDOW)
+    cut = text.find("，", lo, vstart)
+    if lo > sent[0] and cut >= 0:
+        lo = cut + 1
+    cut = text.rfind("，", vend, hi)
+    if hi < sent[1] and cut >= 0:
+        hi = cut + 1
+    return lo, hi
 
 
 _PREFILTERS: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}

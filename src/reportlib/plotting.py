@@ -80,6 +80,7 @@ def setup_matplotlib() -> str:
     # DejaVu Sans stays as a per-glyph fallback for symbols the CJK font lacks.
     matplotlib.rcParams["font.sans-serif"] = [name, *others]
     matplotlib.rcParams["axes.unicode_minus"] = False
+    matplotlib.rcParams["text.parse_math"] = False  # text from reports ($…$ in a heading) is never math text
     _show_figures_in_notebooks()
     return name
 
@@ -115,7 +116,7 @@ def format_number(value: float, signed: bool = False) -> str:
     >>> format_number(84.0, signed=True), format_number(0.0, signed=True), format_number(float("nan"))
     ('+84', '0', '')
     """
-    if math.isnan(value):
+    if not math.isfinite(value):
         return ""
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     if text == "-0":

@@ -3,6 +3,8 @@
 ``data/processed/`` holds one UTF-8 CSV per frame (``reports.csv``, ``sections.csv``, …) and
 ``parse_summary.json``, which records counts, the inputs and every column's dtype so that
 :func:`read_processed` restores exactly the frames :func:`reportlib.read_reports` returned.
+Text cells that a spreadsheet would evaluate (``=…``, ``+…``, ``-…``, ``@…``) are written with a
+leading apostrophe (:mod:`reportlib.csvsafe`); :func:`read_processed` removes it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pandas as pd
 
 from reportlib.atomic import atomic_path, write_text_atomic
 from reportlib.corpus import Corpus
+from reportlib.csvsafe import neutralise_frame, restore_text
 from reportlib.errors import ReportlibError
 
 __all__ = ["SUMMARY_FILE", "has_processed", "processed_hash", "read_processed", "write_processed"]
@@ -48,7 +51,7 @@ def write_processed(corpus: Corpus, directory: str | os.PathLike[str], inputs: l
         frame = corpus.table(table)
         dtypes[table] = {str(col): _dtype_of(frame[col]) for col in frame.columns}
         with atomic_path(_csv(directory, table)) as part:
-            frame.to_csv(part, index=False, lineterminator="\n", encoding="utf-8")
+            neutralise_frame(frame).to_csv(part, index=False, lineterminator="\n", encoding="utf-8")
     summary = {
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "inputs": list(inputs or []),
@@ -96,9 +99,9 @@ def _restore(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
         elif kind.startswith("float"):
             frame[col] = pd.to_numeric(raw.replace("", None)).astype("float64")
         elif kind == "mixed":
-            frame[col] = raw.map(_number_or_text).astype("object")
+            frame[col] = raw.map(lambda v: _number_or_text(restore_text(v)) if v[:1] != "'" else restore_text(v)).astype("object")
         else:
-            frame[col] = raw.astype("object")
+            frame[col] = raw.map(restore_text).astype("object")
     return frame
 
 

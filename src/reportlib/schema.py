@@ -107,7 +107,9 @@ def schemas() -> dict[str, pa.DataFrameSchema]:
             strict=False,
         ),
         "mentions": pa.DataFrameSchema(
-            {**_evidence_columns(), "mention_id": _text(), "confidence": pa.Column(float, pa.Check.in_range(0, 1))},
+            {**_evidence_columns(), "mention_id": _text(), "confidence": pa.Column(float, pa.Check.in_range(0, 1)),
+             # an implausible magnitude (10^15 and more) is kept as a mention without a value
+             "value": pa.Column(float, nullable=True)},
             checks=[end_after_start],
             strict=False,
         ),
