@@ -37,9 +37,12 @@ __all__ = [
     "PARTS",
     "YOY_COLUMNS",
     "addressee_check",
+    "comparable_year",
+    "compare_group",
     "cross_district",
     "format_change",
     "format_value",
+    "issuer_group",
     "load_corpus",
     "load_population",
     "narrative",
@@ -125,6 +128,10 @@ LABELS: dict[str, str] = {
     "per_10k": "每万人",
     "per_capita_note": "每万人说明",
     "level_note": "层级说明",
+    "comparable": "参与排名",
+    "compare_group": "比较组",
+    "rank_basis": "排名依据",
+    "compare_note": "可比性说明",
     "part": "部分",
     "part_name": "要求内容",
     "status": "情况",
@@ -364,6 +371,9 @@ def _scope_note(prev: pd.Series, cur: pd.Series) -> str:
             notes.append(f"{side['report_year']}年数值为约数（原文“{side['raw']}”）")
     if prev["unit"] != cur["unit"]:
         notes.append(f"两年单位不同（{prev['unit_raw'] or prev['unit']}／{cur['unit_raw'] or cur['unit']}）")
+    if prev["indicator_name"] != cur["indicator_name"]:
+        notes.append(f"两年原文口径不同：{prev['report_year']}年为“{prev['indicator_name']}”，"
+                     f"{cur['report_year']}年为“{cur['indicator_name']}”")
     gap = cur["report_year"] - prev["report_year"]
     if gap > 1:
         notes.append(f"两期相隔{gap}年，中间年份无报告")
@@ -417,6 +427,13 @@ def year_over_year(
     return result
 
 
+def _plain_name(indicator: str, row: pd.Series) -> str:
+    try:
+        return load_taxonomy()[indicator].plain_name
+    except KeyError:
+        return str(row["indicator_name"])
+
+
 def _yoy_row(code: str, ind: str, prev: pd.Series, cur: pd.Series) -> dict[str, Any]:
     unit = cur["unit"]
     kind = _kind_of(ind, unit)
@@ -427,7 +444,8 @@ def _yoy_row(code: str, ind: str, prev: pd.Series, cur: pd.Series) -> dict[str, 
         "region": cur["region"],
         "level": cur["level"],
         "indicator": ind,
-        "indicator_name": cur["indicator_name"],
+        # a name both years' texts support: the plain one when one year says more (负责人)
+        "indicator_name": cur["indicator_name"] if cur["indicator_name"] == prev["indicator_name"] else _plain_name(ind, cur),
         "indicator_kind": kind,
         "unit": unit,
         "abs_change": change,
@@ -495,8 +513,50 @@ CROSS_COLUMNS = (
     "year", "region_code", "region", "level", "issuer", "issuer_kind", "report_id", "source",
     "indicator", "indicator_name", "indicator_kind", "unit", "value", "raw", "approx", "sentence",
     "rank", "n_regions", "population", "population_year", "population_source", "population_note",
-    "per_10k", "per_capita_note", "level_note",
+    "per_10k", "per_capita_note", "level_note", "doc_number", "comparable", "compare_group", "rank_basis", "compare_note",
 )
+
+#: Issuer kinds whose reports speak for the whole jurisdiction (compared with each other).
+_WHOLE_KINDS = frozenset({"government", "party_government"})
+
+
+def issuer_group(kind: str) -> str:
+    """Which reports compare with which: a government's (or a joint Party–government) report
+    speaks for the whole jurisdiction, a department's for its own field.
+
+    >>> issuer_group("government"), issuer_group("party_government"), issuer_group("department"), issuer_group("")
+    ('人民政府', '人民政府', '政府部门', '未识别')
+    """
+    if kind in _WHOLE_KINDS:
+        return "人民政府"
+    return "政府部门" if kind == "department" else "未识别"
+
+
+def compare_group(level: str, issuer_kind: str, indicator_name: str, unit: str) -> str:
+    """The label of the set of rows that may be ranked against each other: same level, same
+    kind of issuer, the same indicator wording and the same unit.
+
+    >>> compare_group("county", "department", "法律援助案件", "件")
+    '县级·政府部门·法律援助案件·件'
+    """
+    return "·".join((LEVEL_ZH.get(level or "", level or "未识别"), issuer_group(issuer_kind or ""), indicator_name, unit))
+
+
+def comparable_year(reports: pd.DataFrame) -> int | None:
+    """The report year with the most regions that can be compared with each other (same level,
+    same kind of issuer); on a tie the latest. ``None`` without dated reports.
+
+    The notebook's default: a year whose reports are a city bureau and a district government
+    has two regions but nothing comparable.
+    """
+    dated = reports[(reports["region_code"] != "") & reports["report_year"].notna()]
+    if dated.empty:
+        return None
+    keyed = dated.assign(_y=dated["report_year"].astype(int), _l=dated["level"].fillna(""),
+                         _k=dated["issuer_kind"].fillna("").map(issuer_group))
+    sizes = keyed.groupby(["_y", "_l", "_k"])["region_code"].nunique().groupby(level="_y").max()
+    best = sizes.max()
+    return int(max(y for y, n in sizes.items() if n == best))
 
 
 def _nearest_population(population: pd.DataFrame, code: str, year: int) -> pd.Series | None:
@@ -507,6 +567,29 @@ def _nearest_population(population: pd.DataFrame, code: str, year: int) -> pd.Se
     distance = (rows["year"] - year).abs()
     best = rows.assign(_d=distance).sort_values(["_d", "year"]).iloc[0]
     return best
+
+
+def _own_work(indicator: str) -> bool:
+    try:
+        return bool(load_taxonomy()[indicator].source.get("issuer_own", False))
+    except KeyError:
+        return False
+
+
+def _why_not_comparable(row: Mapping[str, Any], main: Mapping[str, Any], others: str) -> str:
+    """Chinese reason why ``row`` is not ranked with ``main`` (a row of the regions ``others``)."""
+    reasons = []
+    if row["level"] != main["level"]:
+        reasons.append(f"{row['region']}为{LEVEL_ZH.get(row['level'], '未识别层级')}数据，"
+                       f"{others}为{LEVEL_ZH.get(main['level'], '未识别层级')}数据")
+    if issuer_group(row["issuer_kind"]) != issuer_group(main["issuer_kind"]):
+        reasons.append(f"本数来自{row['issuer']}的报告（{issuer_group(row['issuer_kind'])}），"
+                       f"{others}的数来自{issuer_group(main['issuer_kind'])}的报告")
+    if row["indicator_name"] != main["indicator_name"]:
+        reasons.append(f"原文为“{row['indicator_name']}”，{others}为“{main['indicator_name']}”，口径不同")
+    if row["unit"] != main["unit"]:
+        reasons.append(f"单位为“{row['unit']}”，{others}为“{main['unit']}”")
+    return "；".join(reasons)
 
 
 def cross_district(
@@ -521,12 +604,22 @@ def cross_district(
 ) -> pd.DataFrame:
     """Regions side by side for one report year: one row per (region, indicator).
 
-    ``indicators`` defaults to those at least ``min_regions`` regions report that year. ``rank``
-    is 1 for the largest value of an indicator (ties share a rank). ``per_10k`` divides counts
-    and amounts by the resident population (``data/population.csv`` unless ``population`` is
-    given) of the nearest year, named in ``population_year``; rates are not divided. A region
-    without population data gets the note 「无人口数据，未计算每万人指标」; when a city stands next to
-    districts, ``level_note`` says they are not directly comparable.
+    Only like is ranked with like: rows of an indicator are grouped by level, kind of issuer
+    (a government's report against a department's is not compared), the indicator's wording in
+    the text (出庭应诉率 is not 行政机关负责人出庭应诉率) and the unit (条 against 份 is not
+    compared); see :func:`compare_group`. The largest group of two or more regions is ranked
+    (``comparable`` true): by ``per_10k`` when every region in it has population data
+    (``rank_basis`` 每万人), else by value; 1 is the largest, ties share a rank. Every other row
+    is shown unranked with ``compare_note`` saying, in Chinese, why. ``n_regions`` is the size
+    of the ranked group.
+
+    ``indicators`` defaults to those at least ``min_regions`` regions report that year.
+    ``per_10k`` divides counts and amounts by the resident population (``data/population.csv``
+    unless ``population`` is given) of the nearest year, named in ``population_year``; rates are
+    not divided, nor are a department's figures of its own work (``issuer_own`` in the
+    taxonomy: the bureau's 依申请公开 requests are not the city's). A region without population
+    data gets the note 「无人口数据，未计算每万人指标」; when a city stands next to districts,
+    ``level_note`` says they are not directly comparable.
     """
     frame = _primary(metrics, reports)
     frame = frame[frame["report_year"] == int(year)]
@@ -540,6 +633,7 @@ def cross_district(
     order = _taxonomy_order()
     levels = set(frame["level"].fillna(""))
     mixed = len(levels - {""}) > 1
+    numbers = reports.set_index("report_id")["doc_number"].to_dict() if "doc_number" in reports.columns else {}
     rows: list[dict[str, Any]] = []
     for r in frame.itertuples(index=False):
         kind = _kind_of(r.indicator, r.unit)
@@ -550,34 +644,75 @@ def cross_district(
             "value": float(r.value), "raw": r.raw, "approx": bool(r.approx), "sentence": r.sentence,
             "population": math.nan, "population_year": pd.NA, "population_source": "", "population_note": "",
             "per_10k": math.nan, "per_capita_note": "", "level_note": "",
+            "doc_number": str(numbers.get(r.report_id, "") or ""),
         }
         if mixed and r.level != "county":
             row["level_note"] = f"{r.region}为{LEVEL_ZH.get(r.level or '', '')}数据，与区县不可直接比较"
         if per_capita and population is not None:
             pop = _nearest_population(population, r.region_code, int(year))
-            if pop is None:
+            if kind == "rate":
+                row["per_capita_note"] = "比率指标，不按人口折算"
+            elif pop is None:
                 row["per_capita_note"] = "无人口数据，未计算每万人指标"
             else:
                 row.update(population=float(pop["population"]), population_year=int(pop["year"]),
                            population_source=str(pop["source"]), population_note=str(pop.get("note", "")))
                 if kind == "rate":
                     row["per_capita_note"] = "比率指标，不按人口折算"
+                elif row["issuer_kind"] not in _WHOLE_KINDS and _own_work(r.indicator):
+                    row["per_capita_note"] = f"{r.issuer}本部门工作的数字，不是全{r.region[-1]}合计，不按人口折算"
                 else:
                     row["per_10k"] = float(r.value) / float(pop["population"]) * 10000
                     gap = abs(int(pop["year"]) - int(year))
                     row["per_capita_note"] = f"人口取{int(pop['year'])}年数据" + (f"（与数据年份相差{gap}年）" if gap else "")
+        row["compare_group"] = compare_group(row["level"], row["issuer_kind"], row["indicator_name"], row["unit"])
         rows.append(row)
     result = pd.DataFrame(rows, columns=list(CROSS_COLUMNS))
     if result.empty:
-        return result
-    result["rank"] = result.groupby("indicator")["value"].rank(method="min", ascending=False).astype("int64")
-    result["n_regions"] = result.groupby("indicator")["region_code"].transform("nunique").astype("int64")
-    result["population_year"] = result["population_year"].astype("Int64")
+        return result.astype({"rank": "Int64", "n_regions": "Int64", "comparable": bool})
     result["value"] = result["value"].astype("float64")
     result["per_10k"] = result["per_10k"].astype("float64")
     result["population"] = result["population"].astype("float64")
+    result["population_year"] = result["population_year"].astype("Int64")
+    result["rank"] = pd.array([pd.NA] * len(result), dtype="Int64")
+    result["n_regions"] = pd.array([pd.NA] * len(result), dtype="Int64")
+    result["comparable"] = False
+    result["rank_basis"] = ""
+    result["compare_note"] = ""
+    for _, group in result.groupby("indicator", sort=False):
+        sizes = group.groupby("compare_group")["region_code"].nunique()
+        # the largest group; on a tie the one of whole-jurisdiction reports, then the lower level
+        best = sorted(sizes.index, key=lambda g: (-sizes[g], "人民政府" not in g, g))[0]
+        members = group[group["compare_group"] == best]
+        main = members.iloc[0]
+        if sizes[best] >= 2:
+            by_capita = bool(members["per_10k"].notna().all())
+            ranks = members["per_10k" if by_capita else "value"].rank(method="min", ascending=False).astype("int64")
+            result.loc[members.index, "rank"] = ranks.to_numpy()
+            result.loc[members.index, "n_regions"] = int(sizes[best])
+            result.loc[members.index, "comparable"] = True
+            if by_capita:
+                basis = "每万人"
+            elif main["indicator_kind"] == "rate":
+                basis = "数值（比率指标）"
+            elif per_capita:
+                basis = "数值（部分地区无每万人数值）"
+            else:
+                basis = "数值"
+            result.loc[members.index, "rank_basis"] = basis
+        for index, row in group.iterrows():
+            if result.at[index, "comparable"]:
+                continue
+            if sizes[best] >= 2:
+                why = _why_not_comparable(row, main, "、".join(dict.fromkeys(members["region"])))
+                result.at[index, "compare_note"] = "未排名：" + (why or "口径不同") + "；仅并列展示。"
+                continue
+            other = group[group.index != index]
+            why = _why_not_comparable(row, other.iloc[0], "、".join(dict.fromkeys(other["region"]))) if len(other) else ""
+            result.at[index, "compare_note"] = "未排名：" + (why or "没有同一层级、同类发布机关、同一口径的其他地区") + "。"
     result["_o"] = result["indicator"].map(order).fillna(999)
-    result = result.sort_values(["_o", "indicator", "rank", "region_code"]).drop(columns="_o").reset_index(drop=True)
+    result["_r"] = result["rank"].fillna(9999).astype("int64")
+    result = result.sort_values(["_o", "indicator", "_r", "region_code"]).drop(columns=["_o", "_r"]).reset_index(drop=True)
     return result
 
 
@@ -594,7 +729,9 @@ PARTS: tuple[tuple[str, str, str, str], ...] = (
      r"第一责任人|主要负责人履行", r"第一责任人"),
     ("plans", "下一年度工作安排",
      r"工作安排|工作思路|工作打算|下一步|下一年度|工作计划|(?:19|20)\d\d年(?:度)?(?:主要)?(?:工作)?(?:安排|思路|打算|计划|重点)",
-     r"下一步|下一年度|(?:19|20)\d\d年(?:度)?(?:工作)?(?:安排|打算|计划)|工作安排|工作打算"),
+     r"下一步|下一年度|(?:19|20)\d\d年(?:度)?(?:工作)?(?:安排|打算|计划)|工作安排|工作打算"
+     # a plan written as a sentence: 「2024 年，我局将以……」「2025年，我区将……」
+     r"|(?:19|20)\d\d\s*年\s*[，,]?\s*(?:我|本)[局区市县省州旗委办厅院]?\s*将"),
     ("other", "其他需要报告的情况", r"其他需要报告|其他事项", r"其他需要报告"),
 )
 #: Code values of the frames as staff read them, per column (a region's ``level`` only when text).
@@ -680,14 +817,18 @@ def required_parts(report_id: str, corpus: Corpus, text: str | None = None) -> p
 def timeliness(report: Mapping[str, Any], deadline: str = "04-01") -> dict[str, Any]:
     """Whether a report was public before ``deadline`` (``MM-DD``) of the year after its report year.
 
-    The publication date counts; without one, the date the report was signed (成文日期) stands
-    in and the result says so. ``status`` is ``on_time``, ``late`` (with ``days_late``, counted
+    Only the publication date decides. A report that gives only the date it was signed
+    (成文日期) was not necessarily public by then: ``unknown`` (无法判断), with the reason and
+    the signing date shown — unless it was signed after the deadline, which makes it late
+    whenever it was published. ``status`` is ``on_time``, ``late`` (with ``days_late``, counted
     from the deadline day itself: published on 1 April → 1 day late) or ``unknown``.
 
     >>> timeliness({"report_year": 2023, "published_date": "2024-02-28", "issued_date": "2024-02-26"})["text"]
     '按时：2024-02-28发布，早于截止日期2024-04-01。'
+    >>> timeliness({"report_year": 2023, "published_date": "", "issued_date": "2024-01-31"})["text"]
+    '无法判断：未见发布日期，仅有成文日期2024-01-31；是否按时以公开发布日期为准（截止日期2024-04-01）。'
     >>> timeliness({"report_year": 2023, "published_date": "", "issued_date": "2024-04-10"})["text"]
-    '逾期10天：2024-04-10成文（未见发布日期），截止日期为2024-04-01。'
+    '逾期：2024-04-10才成文（未见发布日期），已晚于截止日期2024-04-01，至少逾期10天。'
     >>> timeliness({"report_year": 2023, "published_date": "", "issued_date": ""})["status"]
     'unknown'
     """
@@ -703,18 +844,27 @@ def timeliness(report: Mapping[str, Any], deadline: str = "04-01") -> dict[str, 
         return out
     due = dt.date(int(year) + 1, month, day)
     out["deadline"] = due.isoformat()
-    date, basis = (published, "published") if published else (issued, "issued") if issued else ("", "")
-    if not date:
+    if not published and not issued:
         out["text"] = f"无法判断：未见发布日期或成文日期（截止日期{due.isoformat()}）。"
         return out
-    when = dt.date.fromisoformat(date)
-    how = "发布" if basis == "published" else "成文（未见发布日期）"
-    out.update(date=date, basis=basis)
+    if not published:
+        when = dt.date.fromisoformat(issued)
+        out.update(date=issued, basis="issued")
+        if when >= due:
+            late = (when - due).days + 1
+            out.update(status="late", days_late=late,
+                       text=f"逾期：{issued}才成文（未见发布日期），已晚于截止日期{due.isoformat()}，至少逾期{late}天。")
+        else:
+            out["text"] = (f"无法判断：未见发布日期，仅有成文日期{issued}；"
+                           f"是否按时以公开发布日期为准（截止日期{due.isoformat()}）。")
+        return out
+    when = dt.date.fromisoformat(published)
+    out.update(date=published, basis="published")
     if when < due:
-        out.update(status="on_time", days_late=0, text=f"按时：{date}{how}，早于截止日期{due.isoformat()}。")
+        out.update(status="on_time", days_late=0, text=f"按时：{published}发布，早于截止日期{due.isoformat()}。")
     else:
         late = (when - due).days + 1
-        out.update(status="late", days_late=late, text=f"逾期{late}天：{date}{how}，截止日期为{due.isoformat()}。")
+        out.update(status="late", days_late=late, text=f"逾期{late}天：{published}发布，截止日期为{due.isoformat()}。")
     return out
 
 
@@ -739,10 +889,18 @@ def _upper_department(issuer: str, level: str) -> re.Pattern[str] | None:
     return re.compile(f"{upper}{re.escape(stem)}[局厅]$" if office.endswith(("局", "厅")) else f"{upper}{re.escape(office)}$")
 
 
+#: Why addressees cannot be judged when a report shows neither 主送 nor 抄送.
+NO_ADDRESSEE_BLOCK = "原文未见主送、抄送栏（多为网页转载稿），无法判断"
+
+
 def addressee_check(report: Mapping[str, Any]) -> pd.DataFrame:
     """The addressees the rules expect for the issuer's kind, and whether the report names them
     (main addressees or 抄送): a government → 同级党委、人大常委会; a department → 本级党委、本级政府
-    and the department one level up. Joint Party–government reports are listed, not judged."""
+    and the department one level up. Joint Party–government reports are listed, not judged.
+
+    ``status`` is 有, 未见 or 无法判断: a text with no addressee block at all (a web reprint
+    usually drops it) cannot show that an addressee is missing, so nothing is judged missing.
+    """
     kind = str(report.get("issuer_kind") or "")
     main, cc = _names(report.get("addressees", "")), _names(report.get("cc", ""))
     expected: list[tuple[str, re.Pattern[str] | None]]
@@ -753,6 +911,7 @@ def addressee_check(report: Mapping[str, Any]) -> pd.DataFrame:
                     ("上一级主管部门", _upper_department(str(report.get("issuer", "")), str(report.get("level", ""))))]
     else:
         expected = []
+    block = bool(main or cc)
     rows = []
     for label, pattern in expected:
         where, evidence = "", ""
@@ -762,8 +921,10 @@ def addressee_check(report: Mapping[str, Any]) -> pd.DataFrame:
                 if hit:
                     where, evidence = place, hit
                     break
-        rows.append({"expected": label, "found": bool(where), "where": where, "evidence": evidence})
-    return pd.DataFrame(rows, columns=["expected", "found", "where", "evidence"])
+        status = "有" if where else "未见" if block else "无法判断"
+        rows.append({"expected": label, "found": bool(where), "status": status, "where": where,
+                     "evidence": evidence if block else NO_ADDRESSEE_BLOCK})
+    return pd.DataFrame(rows, columns=["expected", "found", "status", "where", "evidence"])
 
 
 def report_label(report: Mapping[str, Any]) -> str:
@@ -810,10 +971,12 @@ def report_profile(report_id: str, corpus: Corpus, deadline: str = "04-01", text
                                   "section", "start", "end", "confidence", "reason"]].reset_index(drop=True)
     checks = corpus.checks[(corpus.checks["report_id"] == report_id) & (corpus.checks["status"] != "pass")].reset_index(drop=True)
     missing = parts.loc[parts["status"] == "missing", "part_name"].tolist()
-    lacking = addressees.loc[~addressees["found"], "expected"].tolist()
+    lacking = addressees.loc[addressees["status"] == "未见", "expected"].tolist()
     summary = [when["text"]]
     summary.append("五项必备内容均可找到。" if not missing else f"未见：{'、'.join(missing)}。")
-    if len(addressees):
+    if len(addressees) and (addressees["status"] == "无法判断").all():
+        summary.append(f"主送/抄送：{NO_ADDRESSEE_BLOCK}。")
+    elif len(addressees):
         summary.append("主送/抄送对象符合要求。" if not lacking else f"主送或抄送中未见：{'、'.join(lacking)}。")
     summary.append(f"共提取{len(metrics)}项指标，{len(checks)}项一致性检查未通过或需复核。")
     return {

@@ -183,12 +183,12 @@ def yoy_evidence(yoy: pd.DataFrame) -> HTML:
 
 def cross_table(cross: pd.DataFrame, per_capita: bool = True) -> HTML:
     """The cross-district frame as a reader's table, one block of rows per indicator."""
-    columns = ["indicator_name", "region", "value", "rank"]
+    columns = ["indicator_name", "region", "value", "rank", "rank_basis"]
     formats: dict[str, Any] = {"rank": lambda v: f"{int(v)}"}
     shown = cross.copy()
     shown["value"] = [format_value(v, u, a) for v, u, a in zip(cross["value"], cross["unit"], cross["approx"], strict=True)]
     if per_capita:
         columns += ["per_10k", "population_year", "per_capita_note"]
         formats["population_year"] = lambda v: f"{int(v)}"
-    columns += ["level_note", "issuer"]
+    columns += ["compare_note", "issuer"]
     return table(shown, columns, formats=formats)
