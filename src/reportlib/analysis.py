@@ -695,8 +695,10 @@ def cross_district(
                 basis = "每万人"
             elif main["indicator_kind"] == "rate":
                 basis = "数值（比率指标）"
+            elif per_capita and members["per_10k"].notna().any():
+                basis = "数值（部分地区无人口数据）"
             elif per_capita:
-                basis = "数值（部分地区无每万人数值）"
+                basis = "数值（无人口数据）"
             else:
                 basis = "数值"
             result.loc[members.index, "rank_basis"] = basis

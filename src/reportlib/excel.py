@@ -62,6 +62,7 @@ __all__ = [
     "clean_text",
     "display_width",
     "file_timestamp",
+    "formula_text",
     "infer_decimals",
     "infer_kind",
     "looks_like_formula",
@@ -121,6 +122,13 @@ class ColumnFormat:
     decimals: int | None = None
     width: float | None = None
     wrap: bool | None = None
+    #: one number format per row (a long table whose rows are different indicators: counts as
+    #: ``#,##0``, a rate with the decimals its source gives); overrides ``kind``'s format
+    row_formats: tuple[str, ...] | None = None
+    #: an Excel formula written instead of the value wherever the value is not missing, with
+    #: ``{column}`` standing for that column's cell in the same row: ``"{cur_value}-{prev_value}"``.
+    #: The workbook's own formulas only; text from reports never becomes one.
+    formula: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +147,12 @@ class ChartSpec:
     y_title: str | None = None
     x_title: str | None = None
     horizontal: bool = False
+    #: frame rows ``(first, stop)`` the chart draws (default: all), for one chart per block of rows
+    rows: tuple[int, int] | None = None
+    #: the cell of the chart's top-left corner (default: beside or under the table)
+    anchor: str | None = None
+    #: size in cm (default: fitted to the number of bars)
+    size: tuple[float, float] | None = None
 
 
 @dataclass
@@ -157,6 +171,10 @@ class Sheet:
     chart: ChartSpec | None = None
     highlight_change: str | Sequence[str] | None = None
     description: str | None = None
+    #: more charts (small multiples: one per indicator, each over its own ``rows``)
+    charts: Sequence[ChartSpec] = ()
+    #: label columns frozen at the left with the header row (region, indicator …)
+    freeze_columns: int = 0
 
 
 @dataclass
@@ -449,6 +467,9 @@ def _highlight(ws: Worksheet, columns: list[_Column], names: Sequence[str]) -> N
 def _add_chart(ws: Worksheet, columns: list[_Column], spec: ChartSpec, n_rows: int) -> None:
     if n_rows == 0:
         return
+    first, stop = spec.rows or (0, n_rows)
+    if stop <= first:
+        return
     position = {column.name: index for index, column in enumerate(columns, start=1)}
     chart: BarChart | LineChart
     if spec.kind == "line":
@@ -458,9 +479,11 @@ def _add_chart(ws: Worksheet, columns: list[_Column], spec: ChartSpec, n_rows: i
         chart.type = "bar" if spec.horizontal else "col"
         chart.grouping = "clustered"
     for name in spec.values:
-        ref = Reference(ws, min_col=position[name], min_row=1, max_row=n_rows + 1)
-        chart.add_data(ref, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=position[spec.category], min_row=2, max_row=n_rows + 1))
+        if spec.rows is None:
+            chart.add_data(Reference(ws, min_col=position[name], min_row=1, max_row=n_rows + 1), titles_from_data=True)
+        else:
+            chart.add_data(Reference(ws, min_col=position[name], min_row=first + 2, max_row=stop + 1))
+    chart.set_categories(Reference(ws, min_col=position[spec.category], min_row=first + 2, max_row=stop + 1))
     chart.title = spec.title
     chart.y_axis.title = spec.y_title
     chart.x_axis.title = spec.x_title
@@ -469,12 +492,15 @@ def _add_chart(ws: Worksheet, columns: list[_Column], spec: ChartSpec, n_rows: i
     chart.x_axis.tickLblPos = "low"  # category labels at the edge, clear of negative bars
     if len(spec.values) == 1:
         chart.legend = None
+    bars = stop - first
     if spec.horizontal:
         chart.x_axis.scaling.orientation = "maxMin"  # first row on top, as in the table
-        chart.width, chart.height = 16, max(7.5, 0.6 * n_rows + 3)
+        chart.width, chart.height = 16, max(7.5, 0.6 * bars + 3)
     else:
-        chart.width, chart.height = max(16, 1.2 * n_rows * len(spec.values) + 4), 8.5
-    ws.add_chart(chart, chart_anchor(len(columns), n_rows))
+        chart.width, chart.height = max(16, 1.2 * bars * len(spec.values) + 4), 8.5
+    if spec.size:
+        chart.width, chart.height = spec.size
+    ws.add_chart(chart, spec.anchor or chart_anchor(len(columns), n_rows))
 
 
 #: Sheets wider than this get their chart under the table, where it is seen without scrolling.
@@ -512,8 +538,16 @@ def _check_sheet(sheet: Sheet, seen: set[str]) -> None:
     seen.add(name.casefold())
     columns = list(sheet.frame.columns)
     wanted = _highlighted(sheet)
-    if sheet.chart is not None:
-        wanted += [sheet.chart.category, *sheet.chart.values]
+    for chart in _charts(sheet):
+        wanted += [chart.category, *chart.values]
+    formats = sheet.columns or {}
+    for name, fmt in formats.items():
+        if isinstance(fmt, ColumnFormat) and name in columns:
+            if fmt.row_formats is not None and len(fmt.row_formats) != len(sheet.frame):
+                raise ReportlibError(f"Sheet {sheet.name!r}: column {name!r} has {len(fmt.row_formats)} row formats "
+                                     f"for {len(sheet.frame)} rows.")
+            if fmt.formula:
+                wanted += re.findall(r"\{(\w+)\}", fmt.formula)
     missing = [column for column in wanted if column not in columns]
     if missing:
         raise ReportlibError(
@@ -523,30 +557,65 @@ def _check_sheet(sheet: Sheet, seen: set[str]) -> None:
         raise ReportlibError(f"Sheet {sheet.name!r}: {len(sheet.frame)} rows do not fit in one Excel sheet.")
 
 
+def _charts(sheet: Sheet) -> list[ChartSpec]:
+    return ([sheet.chart] if sheet.chart is not None else []) + list(sheet.charts)
+
+
+def formula_text(template: str, letters: Mapping[str, str], row: int) -> str:
+    """A column formula for one row: ``{name}`` becomes that column's cell.
+
+    >>> formula_text("{cur}-{prev}", {"cur": "F", "prev": "D"}, 2)
+    '=F2-D2'
+    >>> formula_text('IF({prev}=0,"",({cur}-{prev})/{prev})', {"cur": "F", "prev": "D"}, 7)
+    '=IF(D7=0,"",(F7-D7)/D7)'
+    """
+    body = re.sub(r"\{(\w+)\}", lambda m: f"{letters[m.group(1)]}{row}", template)
+    return body if body.startswith("=") else "=" + body
+
+
+def _set_print_layout(ws: Worksheet, title_rows: str | None) -> None:
+    """Landscape, every column on the page width (as many pages down as needed), header rows repeated."""
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+
+
 def _write_data_sheet(ws: Worksheet, sheet: Sheet) -> None:
     columns = _resolve_columns(sheet)
+    letters = {column.name: get_column_letter(index) for index, column in enumerate(columns, start=1)}
     header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for index, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=index)
         _put(cell, column.label)
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, header_alignment
+        row_formats = column.fmt.row_formats
         for row, value in enumerate(column.values, start=2):
             cell = ws.cell(row=row, column=index)
-            _put(cell, value)
-            cell.number_format = column.number_format if not isinstance(value, str) else "@"
+            if column.fmt.formula and value is not None and not isinstance(value, str):
+                cell.value = formula_text(column.fmt.formula, letters, row)  # our own formula, never report text
+                cell.data_type = "f"
+            else:
+                _put(cell, value)
+            if isinstance(value, str):
+                cell.number_format = "@"
+            else:
+                cell.number_format = row_formats[row - 2] if row_formats else column.number_format
     n_rows = len(sheet.frame)
     last = get_column_letter(max(len(columns), 1))
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"{get_column_letter(min(sheet.freeze_columns, len(columns)) + 1)}2"
     ws.auto_filter.ref = f"A1:{last}{n_rows + 1}"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    if len(columns) <= CHART_BESIDE_MAX_COLUMNS:  # a wide sheet fitted to one page would be unreadable
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _set_print_layout(ws, "1:1")
+    if sheet.freeze_columns:
+        ws.print_title_cols = f"A:{get_column_letter(min(sheet.freeze_columns, len(columns)))}"
     _fit_widths(ws, columns)
     _highlight(ws, columns, _highlighted(sheet))
-    if sheet.chart is not None:
-        _add_chart(ws, columns, sheet.chart, n_rows)
+    for chart in _charts(sheet):
+        _add_chart(ws, columns, chart, n_rows)
 
 
 def _write_about_sheet(ws: Worksheet, title: str, rows: list[tuple[str, str]]) -> None:
@@ -560,6 +629,11 @@ def _write_about_sheet(ws: Worksheet, title: str, rows: list[tuple[str, str]]) -
         key_cell.font, key_cell.alignment, value_cell.alignment = HEADER_FONT, top, top
     ws.column_dimensions["A"].width = min(30, max([12, *(display_width(k) + 2 for k, _ in rows)]))
     ws.column_dimensions["B"].width = 90
+    # on one page: the value column wraps, the page is as wide and as tall as the text
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _about_rows(
