@@ -21,7 +21,7 @@ from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.slow
 
-WANTED = ("parse_quality", "year_over_year-350502", "cross_district-2024")
+WANTED = ("解析质量", "同比_鲤城区_2023-2024", "横向比较_2024")
 
 
 def _seed_plan() -> list[plan.Run]:
@@ -57,16 +57,16 @@ def test_every_run_succeeds_and_leaves_its_outputs(built):
 
 def test_yoy_html_shows_the_change(built):
     out, _, _ = built
-    text = _text((out / "year_over_year-350502.html").read_text(encoding="utf-8"))
+    text = _text((out / "同比_鲤城区_2023-2024.html").read_text(encoding="utf-8"))
     assert "法律援助案件由367件降至283件，减少84件，下降22.9%" in text
     assert "−84件" in text and "−22.9%" in text
     assert "司法局" in text and "人民政府" in text  # the scope note names both issuers
-    assert "data:image/png;base64," in (out / "year_over_year-350502.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in (out / "同比_鲤城区_2023-2024.html").read_text(encoding="utf-8")
 
 
 def test_yoy_workbook_holds_the_numbers(built):
     out, _, _ = built
-    wb = openpyxl.load_workbook(out / "year_over_year-350502.xlsx")
+    wb = openpyxl.load_workbook(out / "同比_鲤城区_2023-2024.xlsx")
     assert wb.sheetnames[0] == "说明"
     ws = wb["同比"]
     header = [c.value for c in ws[1]]

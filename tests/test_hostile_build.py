@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import reportlib
-from reportlib import build, workbooks
+from reportlib import build, plan, workbooks
 from tests.conftest import SEEDS, report_text
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -60,10 +60,11 @@ def test_every_good_report_is_analysed_and_every_bad_file_named(folder, built):
     assert not summary.ok  # bad inputs make the build's exit status non-zero …
     assert len(summary.failed_inputs) == len(corpus.failed) > 0  # … and each is named
     assert any("empty file" in item for item in summary.failed_inputs)
+    profiles = {r.parameters["report_id"]: r.name for r in plan.derive_plan(corpus) if r.notebook == "report_profile.ipynb"}
     for rid in corpus.reports["report_id"]:  # … while every good report has its profile
-        assert (out / f"report_profile-{rid}.html").is_file(), rid
-        assert (out / f"report_profile-{rid}.xlsx").is_file(), rid
-    for name in (f"year_over_year-{NANSHAN}", "year_over_year-350502", "cross_district-2023", "parse_quality"):
+        assert (out / f"{profiles[rid]}.html").is_file(), rid
+        assert (out / f"{profiles[rid]}.xlsx").is_file(), rid
+    for name in ("同比_南山区_2023-2024", "同比_鲤城区_2023-2024", "横向比较_2023", "解析质量"):
         assert (out / f"{name}.html").is_file(), name
     assert (out / "processed" / "reports.csv").is_file()  # not data/processed: that belongs to the seeds
 
@@ -77,7 +78,7 @@ def test_report_text_is_escaped_in_every_page(built):
         assert not handlers, f"{page.name}: {handlers}"
         links = [a["href"] for a in soup.find_all(href=True) if a["href"].strip().lower().startswith("javascript:")]
         assert not links, f"{page.name}: {links}"
-    yoy = (out / f"year_over_year-{NANSHAN}.html").read_text(encoding="utf-8")
+    yoy = (out / "同比_南山区_2023-2024.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in yoy  # shown as text, not dropped
     assert "420" in yoy and "510" in yoy
 

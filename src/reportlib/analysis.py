@@ -39,8 +39,12 @@ __all__ = [
     "addressee_check",
     "comparable_year",
     "compare_group",
+    "confidence_text",
     "cross_district",
+    "explain",
+    "find_report",
     "format_change",
+    "format_pct",
     "format_value",
     "issuer_group",
     "load_corpus",
@@ -52,6 +56,7 @@ __all__ = [
     "report_profile",
     "report_text",
     "required_parts",
+    "resolve_indicators",
     "resolve_region",
     "timeliness",
     "year_over_year",
@@ -105,6 +110,8 @@ LABELS: dict[str, str] = {
     "prev_issuer": "上期发布机关",
     "prev_source": "上期来源文件",
     "prev_report_id": "上期报告编号",
+    "prev_qualifier": "上期约数用语",
+    "cur_qualifier": "本期约数用语",
     "cur_year": "本期年度",
     "cur_value": "本期数值",
     "cur_raw": "本期原文",
@@ -231,6 +238,115 @@ def resolve_region(reports: pd.DataFrame, region: str) -> tuple[str, str]:
     return str(hits.iloc[0]["region_code"]), str(hits.iloc[0]["region"])
 
 
+def resolve_indicators(wanted: Iterable[str] | str | None) -> list[str]:
+    """Indicator ids for ``wanted``, each given by its id (``legal_aid_cases``) or its Chinese name
+    (``法律援助案件``, also a name the text may use such as ``出庭应诉率``). Empty means all.
+
+    Raises :class:`ReportlibError` naming the unknown ones and listing every valid id with its name.
+
+    >>> resolve_indicators(["法律援助案件", "admin_reconsideration_accepted"])
+    ['legal_aid_cases', 'admin_reconsideration_accepted']
+    >>> resolve_indicators("出庭应诉率"), resolve_indicators(None)
+    (['admin_litigation_appearance_rate'], [])
+    """
+    if not wanted:
+        return []
+    items = [wanted] if isinstance(wanted, str) else list(wanted)
+    taxonomy = load_taxonomy()
+    by_name: dict[str, str] = {}
+    for ind in taxonomy.indicators:
+        by_name.setdefault(ind.id, ind.id)
+        by_name.setdefault(ind.name_zh, ind.id)
+        for _, _, name in ind.named_as:
+            by_name.setdefault(name, ind.id)
+    unknown = [str(w) for w in items if str(w).strip() not in by_name]
+    if unknown:
+        valid = "、".join(f"{i.id}（{i.name_zh}）" for i in taxonomy.indicators)
+        raise ReportlibError(f"未知指标：{'、'.join(unknown)}。可用的指标代码（或中文名）：{valid}")
+    return list(dict.fromkeys(by_name[str(w).strip()] for w in items))
+
+
+def find_report(reports: pd.DataFrame, region: str = "", year: int | None = None, issuer: str = "") -> str:
+    """The id of the one report of ``region`` (name or code), ``year`` and ``issuer`` (a part of the
+    issuer's name is enough: 司法局, 人民政府); any of them may be left out when the rest is unique.
+
+    Raises :class:`ReportlibError` listing the candidates when none or several match.
+    """
+    frame = reports
+    if region:
+        frame = frame[(frame["region"] == region) | (frame["region_code"] == region)]
+    if year:
+        frame = frame[frame["report_year"] == int(year)]
+    if issuer:
+        frame = frame[frame["issuer"].astype(str).str.contains(issuer, regex=False)]
+    if len(frame) == 1:
+        return str(frame["report_id"].iloc[0])
+    asked = "，".join(x for x in (region, f"{year}年" if year else "", issuer) if x) or "（未指定）"
+    pool = frame if len(frame) else reports
+    listing = "；".join(f"{report_label(r)}（{r['report_id']}）" for r in pool.to_dict("records"))
+    if frame.empty:
+        raise ReportlibError(f"没有符合“{asked}”的报告。现有报告：{listing}")
+    raise ReportlibError(f"符合“{asked}”的报告有{len(frame)}份，请再指定年度或发布机关：{listing}")
+
+
+#: The parser's notes and reasons (English, in the frames) as staff read them; one pattern per template.
+_EXPLAIN: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
+    (r"^figure of a sub-unit \((.+)\), not the jurisdiction's total$", r"\1的数字，不是{whole}合计"),
+    (r"^figure of a sub-group \((.+)\), not the total$", r"\1等部分群体的数字，不是总数"),
+    (r"^figure of another jurisdiction \((.+)\)$", r"其他地区（\1）的数字"),
+    (r"^figure for part of the year \((.+)\)$", r"部分时段（\1）的数字，不是全年"),
+    (r"^figure for an earlier year \(the (.+) column of a table\), not the report year's$", r"表格“\1”列的数字，不是报告年度的"),
+    (r"^a change, not a level$", "是增减数，不是总量"),
+    (r"^a share, not a level$", "是占比，不是总量"),
+    (r"^a target, not a level$", "是目标值，不是实际完成数"),
+    (r"^a (\w+), not a level$", "不是总量"),
+    (r"^in the plans for next year$", "出现在下一年度工作安排中"),
+    (r"^whole-jurisdiction figure \((.+)\)$", r"全域数字（原文“\1”）"),
+    (r"^only level figure with this wording$", "该表述下唯一的总量数字"),
+    (r"^in the main-results part$", "位于“主要举措和成效”部分"),
+    (r"^other values for this indicator: (.+)$", r"该指标另有数值：\1"),
+    (r"^(\d+) sub-scope or non-level mention\(s\) kept in mentions$", r"另有\1处下级单位、部分群体或非总量的数字未采用"),
+    (r"^published as (.+)$", r"公布数为\1"),  # population.csv notes
+))
+
+
+def explain(text: str, region: str = "") -> str:
+    """A parser note or reason (``;``-separated English templates) in Chinese; pieces that are
+    already Chinese stay. ``region`` names the whole (全区, 全市) for sub-unit notes.
+
+    >>> explain("figure of a sub-unit (社区), not the jurisdiction's total", "鲤城区")
+    '社区的数字，不是全区合计'
+    >>> explain("whole-jurisdiction figure (全区); in the main-results part; other values for this indicator: 3件, 5件")
+    '全域数字（原文“全区”）；位于“主要举措和成效”部分；该指标另有数值：3件、5件'
+    >>> explain(""), explain("已是中文")
+    ('', '已是中文')
+    """
+    whole = f"全{region[-1]}" if region else "全域"
+    pieces = []
+    for piece in (p.strip() for p in str(text or "").split(";")):
+        if not piece:
+            continue
+        for pattern, replacement in _EXPLAIN:
+            if pattern.match(piece):
+                piece = pattern.sub(replacement, piece).replace("{whole}", whole)
+                break
+        pieces.append(piece.replace(", ", "、"))
+    return "；".join(pieces)
+
+
+def confidence_text(value: float | None) -> str:
+    """A confidence score as a word: 高 (0.9 and up: a whole-jurisdiction figure under the
+    indicator's own wording), 中 (0.7 to 0.9), 低 (below: a sub-unit, a change, another value
+    given too). The reason is in the 选取理由 column.
+
+    >>> confidence_text(0.95), confidence_text(0.75), confidence_text(0.3), confidence_text(None)
+    ('高', '中', '低', '')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return "高" if value >= 0.9 else "中" if value >= 0.7 else "低"
+
+
 # ---------------------------------------------------------------------------- number formatting
 
 
@@ -270,6 +386,25 @@ def format_value(value: float, unit: str, approx: bool = False, qualifier: str =
     if approx:
         text = (qualifier if qualifier in _PREFIX_HEDGES else "约") + text
     return text
+
+
+#: Decimals of a percent change wherever it is shown: table, chart label and narrative.
+PCT_DECIMALS = 1
+MINUS = "\u2212"
+
+
+def format_pct(value: float | None, signed: bool = True) -> str:
+    """A percent change rounded once, the same way everywhere: ``−22.9%`` (``22.9%`` unsigned).
+
+    >>> format_pct(-22.888283), format_pct(29.68), format_pct(-22.888283, signed=False), format_pct(float("nan"))
+    ('−22.9%', '+29.7%', '22.9%', '')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    text = f"{abs(float(value)):,.{PCT_DECIMALS}f}"
+    if not signed or float(text.replace(",", "")) == 0:
+        return text + "%"
+    return ("+" if value > 0 else MINUS) + text + "%"
 
 
 def format_change(value: float, unit: str, approx: bool = False) -> str:
@@ -331,7 +466,7 @@ YOY_COLUMNS = (
     "region_code", "region", "level", "indicator", "indicator_name", "indicator_kind", "unit",
     "prev_year", "prev_value", "prev_raw", "prev_approx", "prev_sentence", "prev_issuer", "prev_source", "prev_report_id",
     "cur_year", "cur_value", "cur_raw", "cur_approx", "cur_sentence", "cur_issuer", "cur_source", "cur_report_id",
-    "abs_change", "change_unit", "pct_change", "direction", "scope_note", "narrative",
+    "abs_change", "change_unit", "pct_change", "direction", "scope_note", "narrative", "prev_qualifier", "cur_qualifier",
 )
 
 
@@ -406,8 +541,9 @@ def year_over_year(
     frame = _primary(metrics, reports)
     if region:
         frame = frame[(frame["region"] == region) | (frame["region_code"] == region)]
+    indicators = resolve_indicators(indicators)
     if indicators:
-        frame = frame[frame["indicator"].isin(list(indicators))]
+        frame = frame[frame["indicator"].isin(indicators)]
     order = _taxonomy_order()
     rows: list[dict[str, Any]] = []
     for code, group in frame.groupby("region_code", sort=True):
@@ -503,7 +639,7 @@ def narrative(row: Mapping[str, Any] | pd.Series) -> str:
     text = f"{name}由{prev_text}{'增至' if up else '降至'}{cur_text}，{'增加' if up else '减少'}{size}"
     if row["prev_value"]:
         pct = abs(change) / abs(row["prev_value"]) * 100
-        text += f"，{'上升' if up else '下降'}{'约' if hedged else ''}{pct:.1f}%"
+        text += f"，{'上升' if up else '下降'}{'约' if hedged else ''}{format_pct(pct, signed=False)}"
     return text + "。"
 
 
@@ -623,8 +759,9 @@ def cross_district(
     """
     frame = _primary(metrics, reports)
     frame = frame[frame["report_year"] == int(year)]
+    indicators = resolve_indicators(indicators)
     if indicators:
-        frame = frame[frame["indicator"].isin(list(indicators))]
+        frame = frame[frame["indicator"].isin(indicators)]
     else:
         counts = frame.groupby("indicator")["region_code"].nunique()
         frame = frame[frame["indicator"].isin(counts[counts >= min_regions].index)]
@@ -656,7 +793,7 @@ def cross_district(
                 row["per_capita_note"] = "无人口数据，未计算每万人指标"
             else:
                 row.update(population=float(pop["population"]), population_year=int(pop["year"]),
-                           population_source=str(pop["source"]), population_note=str(pop.get("note", "")))
+                           population_source=str(pop["source"]), population_note=explain(str(pop.get("note", ""))))
                 if kind == "rate":
                     row["per_capita_note"] = "比率指标，不按人口折算"
                 elif row["issuer_kind"] not in _WHOLE_KINDS and _own_work(r.indicator):
@@ -971,6 +1108,8 @@ def report_profile(report_id: str, corpus: Corpus, deadline: str = "04-01", text
     metrics = corpus.metrics.loc[corpus.metrics["report_id"] == report_id,
                                  ["indicator", "indicator_name", "value", "unit", "raw", "approx", "qualifier", "sentence",
                                   "section", "start", "end", "confidence", "reason"]].reset_index(drop=True)
+    region_name = str(report.get("region") or "")
+    metrics["reason"] = [explain(t, region_name) for t in metrics["reason"]]
     checks = corpus.checks[(corpus.checks["report_id"] == report_id) & (corpus.checks["status"] != "pass")].reset_index(drop=True)
     missing = parts.loc[parts["status"] == "missing", "part_name"].tolist()
     lacking = addressees.loc[addressees["status"] == "未见", "expected"].tolist()
@@ -1017,6 +1156,7 @@ def quality(corpus: Corpus) -> dict[str, pd.DataFrame]:
     unpromoted = unpromoted.assign(indicator_name=unpromoted["indicator"].map(names).fillna(""))
     unpromoted = unpromoted[["report_id", "region", "report_year", "indicator", "indicator_name", "raw", "kind", "scope",
                              "confidence", "note", "sentence"]].reset_index(drop=True)
+    unpromoted["note"] = [explain(n, r) for n, r in zip(unpromoted["note"], unpromoted["region"], strict=True)]
     return {"reports": overview, "coverage": coverage, "problems": corpus.problems.reset_index(drop=True),
             "checks": checks, "unpromoted": unpromoted}
 

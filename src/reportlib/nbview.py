@@ -11,21 +11,27 @@ import html
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import PurePath
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 from IPython.display import HTML
 
-from reportlib.analysis import LABELS, format_value, readable_codes
+from reportlib.analysis import LABELS, format_pct, format_value, readable_codes
 
 __all__ = [
     "MINUS",
     "bullets",
+    "cite",
     "cross_table",
+    "cross_wide",
+    "excel_link",
     "fmt_number",
     "fmt_pct",
     "fmt_signed",
     "message",
+    "split_notes",
     "table",
     "with_mark",
     "yoy_evidence",
@@ -74,7 +80,7 @@ def fmt_pct(value: Any) -> str:
     >>> fmt_pct(-22.888283), fmt_pct(float("nan"))
     ('−22.9%', '')
     """
-    return fmt_signed(value, "%", 1)
+    return format_pct(value)
 
 
 def table(frame: pd.DataFrame, columns: Sequence[str] | None = None, labels: Mapping[str, str] | None = None,
@@ -136,12 +142,31 @@ def with_mark(sentence: str, raw: str) -> str:
     return html.escape(sentence[:at]) + f"<mark>{html.escape(sentence[at:end])}</mark>" + html.escape(sentence[end:])
 
 
+def split_notes(notes: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Notes that every row shares (said once, above the table) and what is left for each row.
+
+    >>> split_notes(["甲；乙。", "甲；丙。", "甲。"])
+    (['甲'], ['乙', '丙', ''])
+    >>> split_notes(["甲。"]), split_notes([])
+    ((['甲'], ['']), ([], []))
+    """
+    parts = [[p for p in str(n).rstrip("。").split("；") if p] for n in notes]
+    if not parts:
+        return [], []
+    common = [p for p in parts[0] if all(p in other for other in parts[1:])]
+    return common, ["；".join(p for p in row if p not in common) for row in parts]
+
+
 def yoy_table(yoy: pd.DataFrame) -> HTML:
-    """The year-over-year frame as a reader's table: 指标, 上期, 本期, 增减, 变化率, 口径说明."""
+    """The year-over-year frame as a reader's table: 指标, 上期, 本期, 增减, 变化率, 口径说明.
+
+    A note every row shares (two issuers, say) is written once above the table; the 口径说明
+    column keeps what is particular to a row."""
     if yoy.empty:
         return HTML("<p><em>（无可比较的指标）</em></p>")
+    common, own = split_notes(yoy["scope_note"].tolist())
     rows = []
-    for r in yoy.itertuples(index=False):
+    for r, note in zip(yoy.itertuples(index=False), own, strict=True):
         colour = _UP if r.direction == "up" else _DOWN if r.direction == "down" else "inherit"
         change = fmt_signed(r.abs_change, "", None)
         if r.unit == "元":
@@ -156,33 +181,51 @@ def yoy_table(yoy: pd.DataFrame) -> HTML:
             html.escape(f"{r.cur_year}年：{format_value(r.cur_value, r.unit, r.cur_approx)}"),
             f'<span style="color:{colour}">{html.escape(change)}</span>',
             f'<span style="color:{colour}">{html.escape(fmt_pct(r.pct_change))}</span>',
-            html.escape(r.scope_note),
+            html.escape(note),
         ]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     head = "".join(f"<th>{h}</th>" for h in ("指标", "上期", "本期", "增减", "变化率", "口径说明"))
-    return HTML(f'<table class="dataframe"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    lead = f'<p class="scope-note">口径说明（适用于下表各行）：{html.escape("；".join(common))}。</p>' if common else ""
+    return HTML(f'{lead}<table class="dataframe"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def yoy_evidence(yoy: pd.DataFrame) -> HTML:
-    """For each row: the narrative, then both evidence sentences (the number marked), issuer and file."""
+def cite(issuer: str, doc_number: str = "", source: str = "") -> str:
+    """How evidence names its report: issuer and 文号, the file name only when there is no 文号.
+
+    >>> cite("泉州市鲤城区司法局", "泉鲤司〔2024〕6号", "seeds/000.txt"), cite("厦门市司法局", "", "/in/004.txt")
+    ('泉州市鲤城区司法局 泉鲤司〔2024〕6号', '厦门市司法局，文件004.txt')
+    """
+    if doc_number:
+        return f"{issuer} {doc_number}"
+    name = PurePath(str(source)).name
+    return f"{issuer}，文件{name}" if name else issuer
+
+
+def yoy_evidence(yoy: pd.DataFrame, reports: pd.DataFrame | None = None) -> HTML:
+    """For each row: the narrative, then both evidence sentences (the number marked), cited by
+    issuer and 文号 (``reports`` gives the 文号; the file name only as a last resort). Notes
+    every row shares are left to the table above."""
+    numbers = reports.set_index("report_id")["doc_number"].to_dict() if reports is not None else {}
+    _, own = split_notes(yoy["scope_note"].tolist())
     blocks = []
-    for r in yoy.itertuples(index=False):
+    for r, own_note in zip(yoy.itertuples(index=False), own, strict=True):
         sides = []
-        for year, sentence, raw, issuer, source in (
-            (r.prev_year, r.prev_sentence, r.prev_raw, r.prev_issuer, r.prev_source),
-            (r.cur_year, r.cur_sentence, r.cur_raw, r.cur_issuer, r.cur_source),
+        for year, sentence, raw, issuer, source, rid in (
+            (r.prev_year, r.prev_sentence, r.prev_raw, r.prev_issuer, r.prev_source, r.prev_report_id),
+            (r.cur_year, r.cur_sentence, r.cur_raw, r.cur_issuer, r.cur_source, r.cur_report_id),
         ):
             sides.append(
-                f"<li><strong>{year}年</strong>（{html.escape(issuer)}，{html.escape(source)}）："
+                f"<li><strong>{year}年</strong>（{html.escape(cite(issuer, str(numbers.get(rid, '') or ''), source))}）："
                 f"“{with_mark(sentence, raw)}”</li>"
             )
-        note = f'<p style="color:#57606a">{html.escape(r.scope_note)}</p>' if r.scope_note else ""
+        note = f'<p style="color:#57606a">{html.escape(own_note)}。</p>' if own_note else ""
         blocks.append(f"<h4>{html.escape(r.narrative)}</h4><ul>{''.join(sides)}</ul>{note}")
     return HTML("".join(blocks) or "<p><em>（无）</em></p>")
 
 
 def cross_table(cross: pd.DataFrame, per_capita: bool = True) -> HTML:
-    """The cross-district frame as a reader's table, one block of rows per indicator."""
+    """The cross-district frame as a reader's long table, one block of rows per indicator: value,
+    rank among comparable regions (and on what basis), per 10,000 residents, why a row is not ranked."""
     columns = ["indicator_name", "region", "value", "rank", "rank_basis"]
     formats: dict[str, Any] = {"rank": lambda v: f"{int(v)}"}
     shown = cross.copy()
@@ -192,3 +235,47 @@ def cross_table(cross: pd.DataFrame, per_capita: bool = True) -> HTML:
         formats["population_year"] = lambda v: f"{int(v)}"
     columns += ["compare_note", "issuer"]
     return table(shown, columns, formats=formats)
+
+
+def cross_wide(cross: pd.DataFrame, per_capita: bool = True) -> HTML:
+    """Indicators down, one column per region (values as the reports write them), then per
+    10,000 residents per region (the header names the population year) and the ranking among
+    comparable regions; a row's regions that are not comparable are not ranked."""
+    if cross.empty:
+        return HTML("<p><em>（无数据）</em></p>")
+    regions = list(dict.fromkeys(cross.sort_values(["level", "region_code"])["region"]))
+    years = cross.dropna(subset=["population_year"]).drop_duplicates("region").set_index("region")["population_year"]
+    capita = per_capita and cross["per_10k"].notna().any()
+    head = ["指标", *regions]
+    if capita:
+        head += [f"{r}每万人" + (f"（{int(years[r])}年人口）" if r in years.index else "") for r in regions]
+    head += ["排名（同类地区之间）"]
+    rows = []
+    for (_, name), group in cross.groupby(["indicator", "indicator_name"], sort=False):
+        by_region = group.set_index("region")
+        cells = [name]
+        for region in regions:
+            if region in by_region.index:
+                r = by_region.loc[region]
+                cells.append(format_value(r["value"], r["unit"], bool(r["approx"])))
+            else:
+                cells.append("")
+        if capita:
+            for region in regions:
+                value = by_region.loc[region, "per_10k"] if region in by_region.index else math.nan
+                unit = str(by_region.loc[region, "unit"]) if region in by_region.index else ""
+                cells.append("" if _missing(value) else (f"{fmt_number(value / 10000, 2)}万元" if unit == "元"
+                                                         else f"{fmt_number(value, 2)}{unit}"))
+        ranked = group[group["comparable"]]
+        cells.append("；".join(f"{r}第{int(k)}" for r, k in zip(ranked["region"], ranked["rank"], strict=True))
+                     + (f"（按{ranked['rank_basis'].iloc[0]}）" if len(ranked) else "不排名"))
+        rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+    header = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    return HTML(f'<table class="dataframe"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def excel_link(path: Any) -> HTML:
+    """The line naming the workbook, as a link next to the page: ``Excel 工作簿：<a>同比_….xlsx</a>``."""
+    name = PurePath(str(path)).name
+    return HTML(f'<p class="excel-link">Excel 工作簿：<a href="{html.escape(quote(name))}">{html.escape(name)}</a></p>')
+

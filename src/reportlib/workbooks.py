@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from reportlib.analysis import LABELS, readable_codes
+from reportlib.analysis import LABELS, confidence_text, explain, readable_codes
 from reportlib.excel import ChartSpec, ColumnFormat, Sheet, infer_decimals, number_format, write_workbook
 from reportlib.indicators import load_taxonomy
 from reportlib.normalize import squeezed
@@ -433,7 +433,7 @@ def profile_workbook(profile: Mapping[str, Any], dest: str | os.PathLike[str], p
     report = profile["report"]
     parts = profile["parts"][["part_name", "status_zh", "heading", "evidence"]]
     addressees = profile["addressees"]
-    metrics = profile["metrics"]
+    metrics = profile["metrics"].assign(confidence=profile["metrics"]["confidence"].map(confidence_text))
     sheets = [
         Sheet("基本信息", profile["metadata"], columns={"field": "项目", "value": ColumnFormat("内容", "text", width=60, wrap=True)}),
         Sheet("必备内容", parts, columns=_columns(parts, {"evidence": ColumnFormat("依据", "text", width=60, wrap=True)}),
@@ -442,7 +442,7 @@ def profile_workbook(profile: Mapping[str, Any], dest: str | os.PathLike[str], p
               description=f"按发布机关类型应有的主送/抄送对象（{RULES}）；原文没有主送、抄送栏时为“无法判断”。"),
         Sheet("提纲", profile["outline"], columns=_columns(profile["outline"])),
         Sheet("指标", metrics, columns=_columns(metrics, {
-            "value": _fmt("value", "number"), "raw": _fmt("raw", "text"),
+            "value": _fmt("value", "number"), "raw": _fmt("raw", "text"), "confidence": ColumnFormat("可信度", "text"),
             "sentence": ColumnFormat(LABELS["sentence"], "text", width=60, wrap=True),
             "reason": ColumnFormat(LABELS["reason"], "text", width=40, wrap=True)}),
               description="每项指标的数值、原文和所在句子（起止位置为原文字符偏移）。"),
@@ -486,6 +486,7 @@ def metrics_workbook(metrics: pd.DataFrame, reports: pd.DataFrame, dest: str | o
     order = ["region", "report_year", "issuer", "indicator_name", "value", "unit", "raw", "approx", "qualifier", "sentence",
              "section", "source", "start", "end", "confidence", "reason", "region_code", "indicator", "report_id"]
     frame = metrics[order].reset_index(drop=True)
+    frame["reason"] = [explain(t, r) for t, r in zip(frame["reason"], frame["region"], strict=True)]
     formats = _columns(frame, {
         "value": _fmt("value", "number"), "raw": _fmt("raw", "text"), "start": _fmt("start", "plain"), "end": _fmt("end", "plain"),
         "sentence": ColumnFormat(LABELS["sentence"], "text", width=60, wrap=True),
