@@ -141,3 +141,15 @@ def test_formula_cells_are_ours_and_report_text_stays_text(tmp_path):
     assert ws["C2"].value == "=B2-A2" and ws["C2"].data_type == "f"
     assert ws["C3"].value is None  # a missing value stays empty, not a formula
     assert ws["D2"].data_type == "s" and ws["D2"].value == '=HYPERLINK("x")'  # text never becomes a formula
+
+
+def test_wrapped_rows_are_tall_enough_to_read(cross_book):
+    """LibreOffice does not grow a row for wrapped text by itself: rows that wrap carry their height."""
+    _, wb = cross_book
+    about = wb["说明"]
+    sources = next(r for r in about.iter_rows(min_row=3) if r[0].value == "数据来源")
+    assert about.row_dimensions[sources[0].row].height >= 3 * 15  # three reports, three lines
+    ws = wb["横向比较"]
+    _, rows = _rows(ws)
+    wrapped = [r["依据（原文句子）"].row for r in rows if len(r["依据（原文句子）"].value or "") > 60]
+    assert wrapped and all((ws.row_dimensions[n].height or 0) > 15 for n in wrapped)

@@ -83,6 +83,7 @@ DEFAULT_TIMESTAMP = dt.datetime(2000, 1, 1)
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
 HEADER_FONT = Font(bold=True)
+TOP = Alignment(vertical="top")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 UP_FILL = PatternFill("solid", fgColor="C6EFCE")  # Excel's "Good" style
 UP_FONT = Font(color="006100")
@@ -439,19 +440,43 @@ def _shown(value: Any, column: _Column) -> str:
     return str(value)
 
 
+#: A header wider than this wraps (its row grows) instead of widening its column.
+HEADER_MAX_WIDTH = 18
+#: Points per line of text: rows that wrap get the height of their longest cell, since
+#: LibreOffice does not grow a row for wrapped text on its own when it opens the file.
+LINE_HEIGHT = 15.0
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapping column ``width`` characters wide.
+
+    >>> wrapped_lines("法律援助案件", 20), wrapped_lines("法律援助案件" * 4, 20), wrapped_lines("甲\\n乙", 20)
+    (1, 3, 2)
+    """
+    room = max(width - 1, 1)
+    return sum(max(1, math.ceil(display_width(line) / room)) for line in str(text).split("\n"))
+
+
 def _fit_widths(ws: Worksheet, columns: list[_Column]) -> None:
+    heights = [1] * (max((len(c.values) for c in columns), default=0) + 1)
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         content = max((display_width(_shown(v, column)) for v in column.values), default=0)
-        header = display_width(column.label) + 3  # room for the filter button
+        header = min(display_width(column.label), HEADER_MAX_WIDTH) + 3  # room for the filter button
         wanted = max(content + 2, header, MIN_WIDTH)
         width = column.fmt.width or min(wanted, MAX_WIDTH)
         ws.column_dimensions[letter].width = width
+        heights[0] = max(heights[0], wrapped_lines(column.label, width - 3))
         wrap = column.fmt.wrap if column.fmt.wrap is not None else wanted > width
         if wrap:
             alignment = Alignment(wrap_text=True, vertical="top")
-            for row in range(2, len(column.values) + 2):
+            for row, value in enumerate(column.values, start=2):
                 ws.cell(row=row, column=index).alignment = alignment
+                if isinstance(value, str):
+                    heights[row - 1] = max(heights[row - 1], wrapped_lines(value, width))
+    for row, lines in enumerate(heights, start=1):
+        if lines > 1:
+            ws.row_dimensions[row].height = min(409.0, LINE_HEIGHT * lines + 2)
 
 
 def _highlight(ws: Worksheet, columns: list[_Column], names: Sequence[str]) -> None:
@@ -596,6 +621,7 @@ def _write_data_sheet(ws: Worksheet, sheet: Sheet) -> None:
         row_formats = column.fmt.row_formats
         for row, value in enumerate(column.values, start=2):
             cell = ws.cell(row=row, column=index)
+            cell.alignment = TOP  # a row that grows for wrapped text keeps its numbers level with it
             if column.fmt.formula and value is not None and not isinstance(value, str):
                 cell.value = formula_text(column.fmt.formula, letters, row)  # our own formula, never report text
                 cell.data_type = "f"
@@ -627,8 +653,13 @@ def _write_about_sheet(ws: Worksheet, title: str, rows: list[tuple[str, str]]) -
         _put(key_cell, key)
         _put(value_cell, value)
         key_cell.font, key_cell.alignment, value_cell.alignment = HEADER_FONT, top, top
-    ws.column_dimensions["A"].width = min(30, max([12, *(display_width(k) + 2 for k, _ in rows)]))
+    key_width = min(30, max([12, *(display_width(k) + 2 for k, _ in rows)]))
+    ws.column_dimensions["A"].width = key_width
     ws.column_dimensions["B"].width = 90
+    for row, (key, value) in enumerate(rows, start=3):
+        lines = max(wrapped_lines(value, 90), wrapped_lines(key, key_width))
+        if lines > 1:
+            ws.row_dimensions[row].height = min(409.0, LINE_HEIGHT * lines + 2)
     # on one page: the value column wraps, the page is as wide and as tall as the text
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

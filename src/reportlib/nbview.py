@@ -230,6 +230,8 @@ def cross_table(cross: pd.DataFrame, per_capita: bool = True) -> HTML:
     formats: dict[str, Any] = {"rank": lambda v: f"{int(v)}"}
     shown = cross.copy()
     shown["value"] = [format_value(v, u, a) for v, u, a in zip(cross["value"], cross["unit"], cross["approx"], strict=True)]
+    shown["per_10k"] = ["" if _missing(v) else f"{fmt_number(v / 10000, 2)}万元" if u == "元" else f"{fmt_number(v, 2)}{u}"
+                        for v, u in zip(cross["per_10k"], cross["unit"], strict=True)]
     if per_capita:
         columns += ["per_10k", "population_year", "per_capita_note"]
         formats["population_year"] = lambda v: f"{int(v)}"
@@ -246,10 +248,9 @@ def cross_wide(cross: pd.DataFrame, per_capita: bool = True) -> HTML:
     regions = list(dict.fromkeys(cross.sort_values(["level", "region_code"])["region"]))
     years = cross.dropna(subset=["population_year"]).drop_duplicates("region").set_index("region")["population_year"]
     capita = per_capita and cross["per_10k"].notna().any()
-    head = ["指标", *regions]
+    head = ["指标", *regions, "排名（同类地区之间）"]
     if capita:
         head += [f"{r}每万人" + (f"（{int(years[r])}年人口）" if r in years.index else "") for r in regions]
-    head += ["排名（同类地区之间）"]
     rows = []
     for (_, name), group in cross.groupby(["indicator", "indicator_name"], sort=False):
         by_region = group.set_index("region")
@@ -260,16 +261,19 @@ def cross_wide(cross: pd.DataFrame, per_capita: bool = True) -> HTML:
                 cells.append(format_value(r["value"], r["unit"], bool(r["approx"])))
             else:
                 cells.append("")
+        ranked = group[group["comparable"]]
+        cells.append("；".join(f"{r}第{int(k)}" for r, k in zip(ranked["region"], ranked["rank"], strict=True))
+                     + (f"（按{ranked['rank_basis'].iloc[0]}）" if len(ranked) else "不排名"))
         if capita:
             for region in regions:
                 value = by_region.loc[region, "per_10k"] if region in by_region.index else math.nan
                 unit = str(by_region.loc[region, "unit"]) if region in by_region.index else ""
                 cells.append("" if _missing(value) else (f"{fmt_number(value / 10000, 2)}万元" if unit == "元"
                                                          else f"{fmt_number(value, 2)}{unit}"))
-        ranked = group[group["comparable"]]
-        cells.append("；".join(f"{r}第{int(k)}" for r, k in zip(ranked["region"], ranked["rank"], strict=True))
-                     + (f"（按{ranked['rank_basis'].iloc[0]}）" if len(ranked) else "不排名"))
-        rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+        rank_at = 1 + len(regions)
+        rows.append("<tr>" + "".join(
+            f'<td class="{"rank" if i == rank_at else "num" if i else "label"}">{html.escape(str(c))}</td>'
+            for i, c in enumerate(cells)) + "</tr>")
     header = "".join(f"<th>{html.escape(h)}</th>" for h in head)
     return HTML(f'<table class="dataframe"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 

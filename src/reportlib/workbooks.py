@@ -302,7 +302,7 @@ def _wide_table(cross: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, ColumnForm
         notes = [n for n in group["compare_note"] if n]
         ranked = group[group["comparable"]]
         record["ranking"] = ("；".join(f"{r}第{int(k)}" for r, k in zip(ranked["region"], ranked["rank"], strict=True))
-                             + (f"（排名依据：{ranked['rank_basis'].iloc[0]}）" if len(ranked) else "")) or "不排名"
+                             + (f"（按{ranked['rank_basis'].iloc[0]}）" if len(ranked) else "")) or "不排名"
         record["notes"] = "；".join(notes)
         records.append(record)
     wide = pd.DataFrame.from_records(records)
@@ -317,10 +317,10 @@ def _wide_table(cross: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, ColumnForm
             year = pop_years.get(region)
             label = f"{region}每万人" + (f"（{int(year)}年人口）" if year is not None and not pd.isna(year) else "（无人口数据）")
             formats[f"c:{region}"] = ColumnFormat(label, "number", row_formats=tuple(capita_formats))
-    order = ["indicator_name", "unit", *[f"v:{r}" for r in regions]]
+    order = ["indicator_name", "unit", *[f"v:{r}" for r in regions], "ranking"]
     if has_capita:
         order += ["capita_unit", *[f"c:{r}" for r in regions]]
-    order += ["ranking", "notes"]
+    order += ["notes"]
     return wide[order], formats
 
 
