@@ -153,3 +153,18 @@ def test_wrapped_rows_are_tall_enough_to_read(cross_book):
     _, rows = _rows(ws)
     wrapped = [r["依据（原文句子）"].row for r in rows if len(r["依据（原文句子）"].value or "") > 60]
     assert wrapped and all((ws.row_dimensions[n].height or 0) > 15 for n in wrapped)
+
+
+def test_profile_workbook_parameters_name_the_report(seed_corpus, tmp_path):
+    rid = analysis.find_report(seed_corpus.reports, "鲤城区", 2023)
+    profile = analysis.report_profile(rid, seed_corpus)
+    wb = openpyxl.load_workbook(workbooks.profile_workbook(profile, tmp_path / "p.xlsx",
+                                                           parameters={"report_id": rid, "deadline": "04-01"}))
+    about = {r[0].value: r[1].value for r in wb["说明"].iter_rows(min_row=3) if r[0].value}
+    assert about["参数"] == "鲤城区 2023 泉州市鲤城区司法局（泉鲤司〔2024〕6号），公开截止日期为次年4月1日"
+    assert about["是否按时"].startswith("无法判断")
+    _, rows = _rows(wb["指标"])
+    assert {r["可信度"].value for r in rows} <= {"高", "中", "低"}
+    _, rows = _rows(wb["主送抄送"])
+    assert {r["情况"].value for r in rows} <= {"有", "未见", "无法判断"}
+    assert "《法治政府建设与责任落实督察工作规定》" in " ".join(str(v) for v in about.values())

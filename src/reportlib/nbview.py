@@ -183,7 +183,8 @@ def yoy_table(yoy: pd.DataFrame) -> HTML:
             f'<span style="color:{colour}">{html.escape(fmt_pct(r.pct_change))}</span>',
             html.escape(note),
         ]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        rows.append("<tr>" + "".join(f'<td class="num">{c}</td>' if 0 < i < 5 else f"<td>{c}</td>"
+                                     for i, c in enumerate(cells)) + "</tr>")
     head = "".join(f"<th>{h}</th>" for h in ("指标", "上期", "本期", "增减", "变化率", "口径说明"))
     lead = f'<p class="scope-note">口径说明（适用于下表各行）：{html.escape("；".join(common))}。</p>' if common else ""
     return HTML(f'{lead}<table class="dataframe"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')

@@ -428,6 +428,19 @@ def _chart_sheet(cross: pd.DataFrame, year: Any, first: str | None) -> Sheet:
         description="每个指标一张条形图（按指标分块的数值表在左）；未排名的地区与其他地区口径不同，见“可比性说明”。")
 
 
+def _profile_parameters(profile: Mapping[str, Any], parameters: Mapping[str, Any]) -> str:
+    """``鲤城区 2023 泉州市鲤城区司法局（泉鲤司〔2024〕6号），公开截止日期为次年4月1日``."""
+    report = profile["report"]
+    number = str(report.get("doc_number") or "")
+    deadline = str(parameters.get("deadline") or "04-01")
+    try:
+        month, day = (int(x) for x in deadline.split("-"))
+        when = f"次年{month}月{day}日"
+    except ValueError:
+        when = deadline
+    return f"{profile['label']}" + (f"（{number}）" if number else "") + f"，公开截止日期为{when}"
+
+
 def profile_workbook(profile: Mapping[str, Any], dest: str | os.PathLike[str], parameters: Mapping[str, Any] | None = None) -> Path:
     """报告概况 workbook: 说明, 基本信息, 必备内容, 主送抄送, 提纲, 指标, 检查."""
     report = profile["report"]
@@ -452,7 +465,7 @@ def profile_workbook(profile: Mapping[str, Any], dest: str | os.PathLike[str], p
     when = profile["timeliness"]
     about = _about(
         title, "一份报告的基本信息、公开是否及时、必备内容、主送抄送、提纲和提取的指标。",
-        sources_text(pd.DataFrame([report])), parameters or {},
+        sources_text(pd.DataFrame([report])), _profile_parameters(profile, dict(parameters or {})),
         "“必备内容”中“有（专门标题）”表示有对应的一级或二级标题，“有（正文或下级标题中提及）”表示只在正文或下级标题中出现。",
         extra=[("是否按时", when["text"]), ("小结", "\n".join(profile["summary"]))],
     )
