@@ -168,3 +168,27 @@ def test_profile_workbook_parameters_name_the_report(seed_corpus, tmp_path):
     _, rows = _rows(wb["主送抄送"])
     assert {r["情况"].value for r in rows} <= {"有", "未见", "无法判断"}
     assert "《法治政府建设与责任落实督察工作规定》" in " ".join(str(v) for v in about.values())
+
+
+def test_metrics_workbook_counts_are_integers_and_rates_keep_their_decimals(seed_corpus, tmp_path):
+    wb = openpyxl.load_workbook(workbooks.metrics_workbook(seed_corpus.metrics, seed_corpus.reports, tmp_path / "m.xlsx"))
+    _, rows = _rows(wb["指标"])
+    by_raw = {r["原文数值"].value: r["数值"] for r in rows}
+    assert by_raw["2675件"].value == 2675 and by_raw["2675件"].number_format == "#,##0"
+    assert by_raw["99.78%"].number_format == '0.00"%"' and by_raw["99.9%"].number_format == '0.0"%"'
+
+
+def test_make_lab_runs_as_root_and_passes_flags():
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(["make", "-n", "-C", str(root), "lab", "ARGS=--port 8890 --no-browser"],
+                          capture_output=True, text=True, check=True)
+    line = next(x for x in done.stdout.splitlines() if "jupyter lab" in x)
+    assert line.endswith("--port 8890 --no-browser")
+    assert ("--allow-root" in line) == (os.geteuid() == 0)

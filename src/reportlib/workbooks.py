@@ -33,6 +33,7 @@ __all__ = [
     "shown_number",
     "source_line",
     "sources_text",
+    "value_formats",
     "year_over_year_workbook",
 ]
 
@@ -113,6 +114,23 @@ def shown_number(value: float, unit: str, raw: str = "") -> tuple[float, str, st
         return float(value), "%", number_format("percent", decimals)
     decimals = infer_decimals([value], 4)
     return float(value), unit, number_format("int" if decimals == 0 else "number", decimals)
+
+
+def value_formats(frame: pd.DataFrame, value: str = "value", unit: str = "unit", raw: str = "raw") -> tuple[str, ...]:
+    """One number format per row for a column of values in the frames' units (money in 元):
+    counts as integers, rates with the decimals the source wrote, 元 with the decimals it needs.
+
+    >>> value_formats(pd.DataFrame({"value": [2675.0, 99.78, 5024000.0], "unit": ["件", "%", "元"],
+    ...                             "raw": ["2675件", "99.78%", "502.4万元"]}))
+    ('#,##0', '0.00"%"', '#,##0')
+    """
+    out = []
+    for v, u, r in zip(frame[value], frame[unit], frame[raw], strict=True):
+        if u == "元":
+            out.append(number_format("number", infer_decimals([v], 2)) if infer_decimals([v], 2) else "#,##0")
+        else:
+            out.append(shown_number(v, u, r)[2])
+    return tuple(out)
 
 
 def _wider(a: str, b: str) -> str:
@@ -455,7 +473,8 @@ def profile_workbook(profile: Mapping[str, Any], dest: str | os.PathLike[str], p
               description=f"按发布机关类型应有的主送/抄送对象（{RULES}）；原文没有主送、抄送栏时为“无法判断”。"),
         Sheet("提纲", profile["outline"], columns=_columns(profile["outline"])),
         Sheet("指标", metrics, columns=_columns(metrics, {
-            "value": _fmt("value", "number"), "raw": _fmt("raw", "text"), "confidence": ColumnFormat("可信度", "text"),
+            "value": ColumnFormat(LABELS["value"], "number", row_formats=value_formats(metrics)),
+            "raw": _fmt("raw", "text"), "confidence": ColumnFormat("可信度", "text"),
             "sentence": ColumnFormat(LABELS["sentence"], "text", width=60, wrap=True),
             "reason": ColumnFormat(LABELS["reason"], "text", width=40, wrap=True)}),
               description="每项指标的数值、原文和所在句子（起止位置为原文字符偏移）。"),
@@ -501,7 +520,8 @@ def metrics_workbook(metrics: pd.DataFrame, reports: pd.DataFrame, dest: str | o
     frame = metrics[order].reset_index(drop=True)
     frame["reason"] = [explain(t, r) for t, r in zip(frame["reason"], frame["region"], strict=True)]
     formats = _columns(frame, {
-        "value": _fmt("value", "number"), "raw": _fmt("raw", "text"), "start": _fmt("start", "plain"), "end": _fmt("end", "plain"),
+        "value": ColumnFormat(LABELS["value"], "number", row_formats=value_formats(frame)),
+        "raw": _fmt("raw", "text"), "start": _fmt("start", "plain"), "end": _fmt("end", "plain"),
         "sentence": ColumnFormat(LABELS["sentence"], "text", width=60, wrap=True),
         "reason": ColumnFormat(LABELS["reason"], "text", width=40, wrap=True),
         "confidence": _fmt("confidence", "number", decimals=2),
