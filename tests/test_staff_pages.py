@@ -143,3 +143,9 @@ def test_notes_and_reasons_read_in_chinese(seed_corpus):
     reasons = analysis.report_profile(rid, seed_corpus)["metrics"]["reason"]
     assert not [r for r in reasons if "figure" in r or "part" in r or "mention" in r]
     assert {analysis.confidence_text(c) for c in seed_corpus.metrics["confidence"]} <= {"高", "中", "低"}
+
+
+def test_check_names_and_indicator_ids_read_in_chinese(seed_corpus):
+    shown = analysis.readable_codes(seed_corpus.checks[["check", "indicators", "status"]])
+    assert "比率与件数是否相符" in set(shown["check"]) and not shown["check"].str.contains("_").any()
+    assert not shown["indicators"].str.contains(r"[a-z]_[a-z]").any()

@@ -883,6 +883,10 @@ CODES_ZH: dict[str, dict[str, str]] = {
     "part": {**{part: name for part, name, _, _ in PARTS}, "": ""},
     "status": {"pass": "通过", "fail": "未通过", "warn": "需复核"},
     "issuer_kind": {**_KIND_ZH, "": ""},
+    "check": {"rate_vs_counts": "比率与件数是否相符", "share_vs_counts": "占比与件数是否相符",
+              "share_implies_total": "占比推算的总数", "parts_vs_total": "分项之和与总数",
+              "part_not_above_total": "部分不超过总数", "magnitude": "数量级是否合理",
+              "duplicate_values": "同一指标多个数值"},
 }
 
 
@@ -895,12 +899,25 @@ def readable_codes(frame: pd.DataFrame) -> pd.DataFrame:
     [1, 2]
     """
     out = frame
+    if "indicators" in frame.columns and len(frame) and frame["indicators"].map(lambda v: isinstance(v, str)).all():
+        out = frame.copy()
+        out["indicators"] = frame["indicators"].map(_indicator_words)
     for column, names in CODES_ZH.items():
         if column in frame.columns and len(frame) and frame[column].map(lambda v: isinstance(v, str)).all():
             if out is frame:
                 out = frame.copy()
             out[column] = frame[column].map(lambda v, names=names: names.get(v, v))
     return out
+
+
+def _indicator_words(text: str) -> str:
+    """Indicator ids inside a check's text as their Chinese names.
+
+    >>> _indicator_words("mediation_success_rate = mediation_success / mediation_disputes")
+    '调解成功率 = 调解成功 / 人民调解排查化解矛盾纠纷'
+    """
+    names = {i.id: i.name_zh for i in load_taxonomy().indicators}
+    return re.sub(r"[a-z][a-z0-9_]+", lambda m: names.get(m.group(0), m.group(0)), text)
 
 
 _STATUS_ZH = {"present": "有（专门标题）", "in_text": "有（正文或下级标题中提及）", "missing": "未见"}
