@@ -248,10 +248,15 @@ def resolve_indicators(wanted: Iterable[str] | str | None) -> list[str]:
     ['legal_aid_cases', 'admin_reconsideration_accepted']
     >>> resolve_indicators("出庭应诉率"), resolve_indicators(None)
     (['admin_litigation_appearance_rate'], [])
+    >>> resolve_indicators('["法律援助案件", "调解成功"]'), resolve_indicators("法律援助案件、调解成功")
+    (['legal_aid_cases', 'mediation_success'], ['legal_aid_cases', 'mediation_success'])
     """
     if not wanted:
         return []
-    items = [wanted] if isinstance(wanted, str) else list(wanted)
+    if isinstance(wanted, str):  # from a command line: 法律援助案件、行政复议受理 or ["legal_aid_cases"]
+        items = [w for w in re.split(r"[\[\]\"'、，,;；\s]+", wanted) if w]
+    else:
+        items = list(wanted)
     taxonomy = load_taxonomy()
     by_name: dict[str, str] = {}
     for ind in taxonomy.indicators:
