@@ -149,3 +149,15 @@ def test_check_names_and_indicator_ids_read_in_chinese(seed_corpus):
     shown = analysis.readable_codes(seed_corpus.checks[["check", "indicators", "status"]])
     assert "比率与件数是否相符" in set(shown["check"]) and not shown["check"].str.contains("_").any()
     assert not shown["indicators"].str.contains(r"[a-z]_[a-z]").any()
+
+
+def test_problems_read_in_chinese_without_this_machines_folders(tmp_path):
+    from tests import fixtures
+
+    fixtures.write_all(tmp_path)
+    corpus = reportlib.read_reports(tmp_path)
+    problems = analysis.readable_codes(analysis.quality(corpus)["problems"])
+    assert "空文件（0字节）" in set(problems["reason"]) and "PDF已加密，请先去除密码" in set(problems["reason"])
+    assert {"错误", "警告"} >= set(problems["severity"])
+    assert not problems["source"].str.startswith("/").any()
+    assert not problems["reason"].str.contains(str(tmp_path), regex=False).any()

@@ -21,7 +21,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import pandas as pd
@@ -58,6 +58,7 @@ __all__ = [
     "required_parts",
     "resolve_indicators",
     "resolve_region",
+    "shown_source",
     "timeliness",
     "year_over_year",
 ]
@@ -204,6 +205,24 @@ def load_population(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     return frame
 
 
+def shown_source(source: str) -> str:
+    """A source file as staff see it: relative to the project (``seeds/000_….txt``), else just its
+    name, never an absolute path of this machine.
+
+    >>> shown_source("seeds/000.txt"), shown_source("/home/someone/下载/鲤城区2023.txt"), shown_source("")
+    ('seeds/000.txt', '鲤城区2023.txt', '')
+    """
+    if not source:
+        return ""
+    path = PurePath(str(source))
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return str(Path(path).relative_to(paths.project_root()))
+    except ValueError:
+        return path.name
+
+
 def report_text(report: Mapping[str, Any]) -> str | None:
     """The decoded text of a report's ``source`` file (offsets of the frames refer to it), or
     ``None`` when the file is no longer there. Relative sources are looked up under the
@@ -312,31 +331,65 @@ _EXPLAIN: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for
     (r"^other values for this indicator: (.+)$", r"该指标另有数值：\1"),
     (r"^(\d+) sub-scope or non-level mention\(s\) kept in mentions$", r"另有\1处下级单位、部分群体或非总量的数字未采用"),
     (r"^published as (.+)$", r"公布数为\1"),  # population.csv notes
+    # problems: what could not be read, as staff read it
+    (r"^duplicate of (.+): kept once$", r"与\1重复，只保留一份"),
+    (r"^no title line naming 法治政府建设…报告 found$", "未找到含“法治政府建设……报告”的标题"),
+    (r"^report year not found in the title or first lines$", "标题和开头几行中未找到报告年度"),
+    (r"^issuer not found in the title, header or signature$", "标题、抬头和落款中未找到发布机关"),
+    (r"^no administrative division found in issuer (.+)$", r"发布机关\1中未找到行政区划"),
+    (r"^text ends mid-sentence: the file looks truncated; parsed what is there$", "正文在句中结束，文件可能不完整；已解析现有部分"),
+    (r"^empty file \(0 bytes\)$", "空文件（0字节）"),
+    (r"^file holds only whitespace$", "文件只有空白"),
+    (r"^legacy Word \.doc is not supported; save as \.docx$", "不支持旧版Word .doc，请另存为 .docx"),
+    (r"^PDF has no text layer \(scanned image\?\); run OCR first$", "PDF没有文字层（可能是扫描件），请先做文字识别"),
+    (r"^PDF is encrypted \(password required\); remove the password first$", "PDF已加密，请先去除密码"),
+    (r"^binary file \(looks like (.+)\), not a text report$", r"二进制文件（看来是\1），不是文字报告"),
+    (r"^binary data, not text in any supported encoding$", "二进制数据，不是任何支持编码的文字"),
+    (r"^not read: (\S+) is not a report format \((.+)\)$", r"未读取：\1 不是报告格式（支持\2）"),
+    (r"^corrupt PDF \((.+)\)$", r"PDF文件已损坏（\1）"),
+    (r"^corrupt \.docx file \((.+)\)$", r".docx文件已损坏（\1）"),
+    (r"^corrupt or truncated ZIP/\.docx file \((.+)\)$", r"ZIP/.docx文件已损坏或不完整（\1）"),
+    (r"^(.+), not a text report$", r"\1，不是文字报告"),
 ))
 
 
 def explain(text: str, region: str = "") -> str:
-    """A parser note or reason (``;``-separated English templates) in Chinese; pieces that are
-    already Chinese stay. ``region`` names the whole (全区, 全市) for sub-unit notes.
+    """A parser note, reason or problem (English templates, ``;``-separated for reasons) in
+    Chinese; text no template knows stays as it is. ``region`` names the whole (全区, 全市) for
+    sub-unit notes; a file named in a note is named without its folder.
 
     >>> explain("figure of a sub-unit (社区), not the jurisdiction's total", "鲤城区")
     '社区的数字，不是全区合计'
     >>> explain("whole-jurisdiction figure (全区); in the main-results part; other values for this indicator: 3件, 5件")
     '全域数字（原文“全区”）；位于“主要举措和成效”部分；该指标另有数值：3件、5件'
-    >>> explain(""), explain("已是中文")
-    ('', '已是中文')
+    >>> explain("PDF is encrypted (password required); remove the password first")
+    'PDF已加密，请先去除密码'
+    >>> explain("duplicate of /tmp/in/wuhou_gbk.txt: kept once"), explain(""), explain("已是中文")
+    ('与wuhou_gbk.txt重复，只保留一份', '', '已是中文')
     """
     whole = f"全{region[-1]}" if region else "全域"
-    pieces = []
-    for piece in (p.strip() for p in str(text or "").split(";")):
-        if not piece:
-            continue
+
+    def one(piece: str) -> str | None:
         for pattern, replacement in _EXPLAIN:
-            if pattern.match(piece):
-                piece = pattern.sub(replacement, piece).replace("{whole}", whole)
-                break
-        pieces.append(piece.replace(", ", "、"))
-    return "；".join(pieces)
+            match = pattern.match(piece)
+            if match:
+                if pattern.pattern.startswith("^duplicate of"):
+                    return f"与{PurePath(match.group(1)).name}重复，只保留一份"
+                out = pattern.sub(replacement, piece).replace("{whole}", whole)
+                return out.replace(", ", "、") if "other values" in pattern.pattern else out
+        return None
+
+    text = str(text or "").strip()
+    if not text:
+        return ""
+    found = one(text)
+    if found is not None:
+        return found
+    pieces = [p.strip() for p in text.split(";") if p.strip()]
+    translated = [one(p) for p in pieces]
+    if not any(t is not None for t in translated):
+        return text
+    return "；".join(t if t is not None else p for p, t in zip(pieces, translated, strict=True))
 
 
 def confidence_text(value: float | None) -> str:
@@ -888,6 +941,8 @@ CODES_ZH: dict[str, dict[str, str]] = {
     "part": {**{part: name for part, name, _, _ in PARTS}, "": ""},
     "status": {"pass": "通过", "fail": "未通过", "warn": "需复核"},
     "issuer_kind": {**_KIND_ZH, "": ""},
+    "severity": {"error": "错误", "warning": "警告"},
+    "stage": {"read": "读取", "metadata": "基本信息", "parse": "解析", "duplicate": "重复"},
     "check": {"rate_vs_counts": "比率与件数是否相符", "share_vs_counts": "占比与件数是否相符",
               "share_implies_total": "占比推算的总数", "parts_vs_total": "分项之和与总数",
               "part_not_above_total": "部分不超过总数", "magnitude": "数量级是否合理",
@@ -1120,6 +1175,8 @@ def report_profile(report_id: str, corpus: Corpus, deadline: str = "04-01", text
             v = _KIND_ZH.get(str(v), str(v))
         elif f == "level":
             v = LEVEL_ZH.get(str(v), str(v))
+        elif f == "source":
+            v = shown_source(str(v or ""))
         values.append("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
     metadata = pd.DataFrame({"field": [LABELS.get(f, f) for f in meta_fields], "value": values})
     when = timeliness(report, deadline)
@@ -1159,6 +1216,7 @@ def quality(corpus: Corpus) -> dict[str, pd.DataFrame]:
     as the report's figure, with the note saying why)."""
     reports = corpus.reports.copy()
     reports["label"] = [report_label(r) for r in reports.to_dict("records")]
+    reports["source"] = reports["source"].map(shown_source)
     overview = reports[["report_id", "label", "source", "issuer", "region", "report_year", "n_sections", "n_mentions",
                         "n_metrics"]].reset_index(drop=True)
     order = _taxonomy_order()
@@ -1179,6 +1237,9 @@ def quality(corpus: Corpus) -> dict[str, pd.DataFrame]:
     unpromoted = unpromoted[["report_id", "region", "report_year", "indicator", "indicator_name", "raw", "kind", "scope",
                              "confidence", "note", "sentence"]].reset_index(drop=True)
     unpromoted["note"] = [explain(n, r) for n, r in zip(unpromoted["note"], unpromoted["region"], strict=True)]
-    return {"reports": overview, "coverage": coverage, "problems": corpus.problems.reset_index(drop=True),
+    problems = corpus.problems.reset_index(drop=True)
+    if "reason" in problems.columns:
+        problems = problems.assign(reason=problems["reason"].map(explain), source=problems["source"].map(shown_source))
+    return {"reports": overview, "coverage": coverage, "problems": problems,
             "checks": checks, "unpromoted": unpromoted}
 

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from reportlib.analysis import LABELS, confidence_text, explain, readable_codes
+from reportlib.analysis import LABELS, confidence_text, explain, readable_codes, shown_source
 from reportlib.excel import ChartSpec, ColumnFormat, Sheet, infer_decimals, number_format, write_workbook
 from reportlib.indicators import load_taxonomy
 from reportlib.normalize import squeezed
@@ -185,8 +185,15 @@ def _about(title: str, what: str, sources: str, parameters: Mapping[str, Any] | 
     ]
 
 
+def _staff_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Codes in Chinese and source files without this machine's folders."""
+    frame = readable_codes(frame)
+    sources = [c for c in frame.columns if c in ("source", "prev_source", "cur_source")]
+    return frame.assign(**{c: frame[c].map(lambda v: shown_source(str(v)) if isinstance(v, str) else v) for c in sources})
+
+
 def _write(dest: str | os.PathLike[str], sheets: list[Sheet], about: list[tuple[str, str]], title: str) -> Path:
-    sheets = [dataclasses.replace(sheet, frame=readable_codes(sheet.frame)) for sheet in sheets]
+    sheets = [dataclasses.replace(sheet, frame=_staff_frame(sheet.frame)) for sheet in sheets]
     return write_workbook(dest, sheets, about, title, timestamp=dt.date.today())
 
 
