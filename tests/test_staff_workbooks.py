@@ -192,3 +192,11 @@ def test_make_lab_runs_as_root_and_passes_flags():
     line = next(x for x in done.stdout.splitlines() if "jupyter lab" in x)
     assert line.endswith("--port 8890 --no-browser")
     assert ("--allow-root" in line) == (os.geteuid() == 0)
+
+
+def test_yoy_scope_note_once_on_the_about_sheet(yoy_book):
+    _, wb = yoy_book
+    about = {r[0].value: r[1].value for r in wb["说明"].iter_rows(min_row=3) if r[0].value}
+    assert "泉州市鲤城区司法局" in about["口径说明"] and "泉州市鲤城区人民政府" in about["口径说明"]
+    _, rows = _rows(wb["同比"])
+    assert not [r for r in rows if "泉州市鲤城区司法局的报告" in (r["口径说明"].value or "")]

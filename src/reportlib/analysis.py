@@ -59,6 +59,7 @@ __all__ = [
     "resolve_indicators",
     "resolve_region",
     "shown_source",
+    "split_notes",
     "timeliness",
     "year_over_year",
 ]
@@ -660,6 +661,21 @@ def _yoy_row(code: str, ind: str, prev: pd.Series, cur: pd.Series) -> dict[str, 
         row[f"{prefix}_report_id"] = side["report_id"]
     row["narrative"] = narrative(row)
     return row
+
+
+def split_notes(notes: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Notes that every row shares (said once, above the table) and what is left for each row.
+
+    >>> split_notes(["甲；乙。", "甲；丙。", "甲。"])
+    (['甲'], ['乙', '丙', ''])
+    >>> split_notes(["甲。"]), split_notes([])
+    ((['甲'], ['']), ([], []))
+    """
+    parts = [[p for p in str(n).rstrip("。").split("；") if p] for n in notes]
+    if not parts:
+        return [], []
+    common = [p for p in parts[0] if all(p in other for other in parts[1:])]
+    return common, ["；".join(p for p in row if p not in common) for row in parts]
 
 
 def narrative(row: Mapping[str, Any] | pd.Series) -> str:

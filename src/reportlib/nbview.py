@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pandas as pd
 from IPython.display import HTML
 
-from reportlib.analysis import LABELS, format_pct, format_value, readable_codes
+from reportlib.analysis import LABELS, format_pct, format_value, readable_codes, split_notes
 
 __all__ = [
     "MINUS",
@@ -140,21 +140,6 @@ def with_mark(sentence: str, raw: str) -> str:
         return html.escape(sentence)
     at, end = found.span()
     return html.escape(sentence[:at]) + f"<mark>{html.escape(sentence[at:end])}</mark>" + html.escape(sentence[end:])
-
-
-def split_notes(notes: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Notes that every row shares (said once, above the table) and what is left for each row.
-
-    >>> split_notes(["甲；乙。", "甲；丙。", "甲。"])
-    (['甲'], ['乙', '丙', ''])
-    >>> split_notes(["甲。"]), split_notes([])
-    ((['甲'], ['']), ([], []))
-    """
-    parts = [[p for p in str(n).rstrip("。").split("；") if p] for n in notes]
-    if not parts:
-        return [], []
-    common = [p for p in parts[0] if all(p in other for other in parts[1:])]
-    return common, ["；".join(p for p in row if p not in common) for row in parts]
 
 
 def yoy_table(yoy: pd.DataFrame) -> HTML:

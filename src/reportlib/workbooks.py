@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from reportlib.analysis import LABELS, confidence_text, explain, readable_codes, shown_source
+from reportlib.analysis import LABELS, confidence_text, explain, readable_codes, shown_source, split_notes
 from reportlib.excel import ChartSpec, ColumnFormat, Sheet, infer_decimals, number_format, write_workbook
 from reportlib.indicators import load_taxonomy
 from reportlib.normalize import squeezed
@@ -242,6 +242,8 @@ def year_over_year_workbook(yoy: pd.DataFrame, reports: pd.DataFrame, dest: str 
              "scope_note", "prev_issuer", "prev_doc", "cur_issuer", "cur_doc", "prev_yuan", "cur_yuan", "prev_approx",
              "cur_approx", "prev_source", "cur_source", "region_code", "indicator", "prev_report_id", "cur_report_id"]
     frame = frame[order].reset_index(drop=True)
+    common, own = split_notes(frame["scope_note"].tolist())
+    frame["scope_note"] = [f"{n}。" if n else "" for n in own]  # what every row shares is said once, on 说明
     row_formats = tuple(formats)
     wide = ColumnFormat(width=50, wrap=True)
     columns = _columns(frame, {
@@ -277,6 +279,7 @@ def year_over_year_workbook(yoy: pd.DataFrame, reports: pd.DataFrame, dest: str 
         title, "同一地区相邻两个年度报告中共同出现的指标的变化。", sources_text(reports, used), _yoy_parameters(yoy, parameters),
         "“增减”=本期−上期、“变化率”=增减÷上期，均为表内公式，可核对；绿色为上升、红色为下降；比率类指标（%）的增减单位为百分点。"
         "两年数据来自不同发布机关时见“口径说明”；“约数”表示原文用了约、余、多等字样。",
+        extra=[("口径说明", "；".join(common) + "。（适用于表中各行）")] if common else [],
     )
     return _write(dest, [sheet, sources], about, title)
 
