@@ -200,3 +200,17 @@ def test_yoy_scope_note_once_on_the_about_sheet(yoy_book):
     assert "泉州市鲤城区司法局" in about["口径说明"] and "泉州市鲤城区人民政府" in about["口径说明"]
     _, rows = _rows(wb["同比"])
     assert not [r for r in rows if "泉州市鲤城区司法局的报告" in (r["口径说明"].value or "")]
+
+
+def test_every_workbook_freezes_its_label_columns(seed_corpus, tmp_path):
+    rid = analysis.find_report(seed_corpus.reports, "鲤城区", 2024)
+    books = [
+        workbooks.profile_workbook(analysis.report_profile(rid, seed_corpus), tmp_path / "p.xlsx"),
+        workbooks.quality_workbook(analysis.quality(seed_corpus), seed_corpus.reports, tmp_path / "q.xlsx"),
+        workbooks.metrics_workbook(seed_corpus.metrics, seed_corpus.reports, tmp_path / "m.xlsx"),
+    ]
+    for path in books:
+        for ws in openpyxl.load_workbook(path).worksheets[1:]:
+            if ws.max_row > 1 and ws.title not in ("提纲", "检查", "问题"):
+                assert ws.freeze_panes not in (None, "A2"), (path.name, ws.title)
+            assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1", (path.name, ws.title)

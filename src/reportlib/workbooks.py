@@ -476,13 +476,15 @@ def profile_workbook(profile: Mapping[str, Any], dest: str | os.PathLike[str], p
     addressees = profile["addressees"]
     metrics = profile["metrics"].assign(confidence=profile["metrics"]["confidence"].map(confidence_text))
     sheets = [
-        Sheet("基本信息", profile["metadata"], columns={"field": "项目", "value": ColumnFormat("内容", "text", width=60, wrap=True)}),
-        Sheet("必备内容", parts, columns=_columns(parts, {"evidence": ColumnFormat("依据", "text", width=60, wrap=True)}),
+        Sheet("基本信息", profile["metadata"], columns={"field": "项目", "value": ColumnFormat("内容", "text", width=60, wrap=True)},
+              freeze_columns=1),
+        Sheet("必备内容", parts, columns=_columns(parts, {"evidence": ColumnFormat("依据", "text", width=60, wrap=True)}), freeze_columns=1,
               description=f"{RULES}要求的五项内容是否具备、在哪个标题下。"),
         Sheet("主送抄送", addressees[["expected", "status", "where", "evidence"]], columns=_columns(addressees, {"status": ColumnFormat("情况", "text")}),
+              freeze_columns=1,
               description=f"按发布机关类型应有的主送/抄送对象（{RULES}）；原文没有主送、抄送栏时为“无法判断”。"),
         Sheet("提纲", profile["outline"], columns=_columns(profile["outline"])),
-        Sheet("指标", metrics, columns=_columns(metrics, {
+        Sheet("指标", metrics, freeze_columns=2, columns=_columns(metrics, {
             "value": ColumnFormat(LABELS["value"], "number", row_formats=value_formats(metrics)),
             "raw": _fmt("raw", "text"), "confidence": ColumnFormat("可信度", "text"),
             "sentence": ColumnFormat(LABELS["sentence"], "text", width=60, wrap=True),
@@ -509,11 +511,11 @@ def quality_workbook(q: Mapping[str, pd.DataFrame], reports: pd.DataFrame, dest:
     cov_formats["indicator_name"] = ColumnFormat("指标", "text")
     cov_formats["reports_with_value"] = ColumnFormat(LABELS["reports_with_value"], "int")
     sheets = [
-        Sheet("报告", q["reports"], columns=_columns(q["reports"]), description="读到的报告和各自的标题数、数字数、指标数。"),
-        Sheet("指标覆盖", coverage, columns=cov_formats, description="指标 × 报告：原文数值，空白表示该报告未提取到。"),
+        Sheet("报告", q["reports"], columns=_columns(q["reports"]), freeze_columns=2, description="读到的报告和各自的标题数、数字数、指标数。"),
+        Sheet("指标覆盖", coverage, columns=cov_formats, freeze_columns=2, description="指标 × 报告：原文数值，空白表示该报告未提取到。"),
         Sheet("问题", q["problems"], columns=_columns(q["problems"]), description="无法读取或解析的输入及警告。"),
         Sheet("检查", q["checks"], columns=_columns(q["checks"]), description="未通过或需复核的一致性检查。"),
-        Sheet("未采用数字", q["unpromoted"], columns=_columns(q["unpromoted"], {
+        Sheet("未采用数字", q["unpromoted"], freeze_columns=5, columns=_columns(q["unpromoted"], {
             "sentence": ColumnFormat(LABELS["sentence"], "text", width=60, wrap=True), "raw": _fmt("raw", "text")}),
               description="识别为某指标但未作为该报告数值采用的数字（如下属单位、部分时段），附原因。"),
     ]
@@ -538,8 +540,8 @@ def metrics_workbook(metrics: pd.DataFrame, reports: pd.DataFrame, dest: str | o
     })
     src = reports[["region", "report_year", "issuer", "title", "doc_number", "issued_date", "published_date", "source", "report_id"]]
     sheets = [
-        Sheet("指标", frame, columns=formats, description="每份报告的每个指标一行：数值（金额为元，比率为百分数）、原文、所在句子、来源文件和字符位置。"),
-        Sheet("报告", src.reset_index(drop=True), columns=_columns(src), description="全部报告。"),
+        Sheet("指标", frame, columns=formats, freeze_columns=4, description="每份报告的每个指标一行：数值（金额为元，比率为百分数）、原文、所在句子、来源文件和字符位置。"),
+        Sheet("报告", src.reset_index(drop=True), columns=_columns(src), freeze_columns=3, description="全部报告。"),
     ]
     title = "法治政府建设年度报告 全部指标"
     about = _about(title, "解析出的全部指标及其出处。", sources_text(reports), {},
