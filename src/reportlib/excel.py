@@ -12,9 +12,12 @@ The module knows frames and formats, nothing about notebooks or parsing::
         title="法治政府建设年度报告：同比",
     )
 
-Every data sheet gets a bold, frozen header row, an autofilter, column widths that count
-a Chinese character as two, number formats by column kind and, on request, up/down colours
-and a native Excel chart.
+Every data sheet gets a bold, frozen header row (and, on request, frozen label columns), an
+autofilter, column widths that count a Chinese character as two, rows as tall as their wrapped
+text, number formats by column kind (or one per row, for long tables of mixed indicators),
+printing on the page width with the header repeated and, on request, up/down colours, the
+workbook's own formulas over its cells (增减 = 本期 − 上期) and native Excel charts (several per
+sheet: small multiples). The 说明 sheet prints on one page.
 
 Text is always text. A string from a report that looks like a formula (``=HYPERLINK(...)``,
 ``+1+1``, ``-2``, ``@SUM(A1)``, also after leading blanks, or starting with a tab or CR) is
