@@ -36,8 +36,8 @@ unit: $(STAMP) ## pytest: unit tests, doctests and the end-to-end build test
 nbcheck: $(STAMP) ## nbval (lax) over every notebook, against the seeds
 	$(BIN)/python -m pytest -q --nbval-lax -p no:doctest --override-ini addopts= notebooks
 
-lab: $(STAMP) ## open the notebooks in JupyterLab
-	$(BIN)/jupyter lab notebooks
+lab: $(STAMP) ## open the notebooks in JupyterLab (as root too; extra flags: make lab ARGS="--port 8890")
+	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)
 
 bench: $(STAMP) ## benchmark the parser on a synthetic corpus (N=10000)
 	$(BIN)/reportlib bench --n $(N)

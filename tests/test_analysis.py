@@ -132,7 +132,7 @@ def test_profile_of_a_made_up_report(made_up):
     assert parts["measures"] == "present" and parts["shortcomings"] == "present" and parts["plans"] == "present"
     assert parts["leaders"] == "missing" and parts["other"] == "missing"
     assert profile["metrics"].set_index("indicator").loc["legal_aid_cases", "value"] == 900
-    assert profile["timeliness"]["status"] in ("on_time", "late")
+    assert profile["timeliness"]["status"] == "unknown"  # signed 2024-02-01, no publication date given
     assert any("未见" in line for line in profile["summary"])
     with pytest.raises(ReportlibError, match="no report with id"):
         analysis.report_profile("nope", made_up)
@@ -191,16 +191,17 @@ def test_tables_show_a_region_level_in_chinese_and_a_heading_level_as_a_number()
 def test_plan_follows_the_corpus(made_up):
     runs = plan.derive_plan(made_up)
     names = [r.name for r in runs]
-    assert names[0] == "parse_quality"
-    assert [n for n in names if n.startswith("year_over_year")] == ["year_over_year-330106"]
-    assert [n for n in names if n.startswith("cross_district")] == ["cross_district-2023"]
-    assert sum(n.startswith("report_profile") for n in names) == 4
+    assert names[0] == "解析质量"
+    assert [n for n in names if n.startswith("同比")] == ["同比_西湖区_2022-2023"]
+    assert [n for n in names if n.startswith("横向比较")] == ["横向比较_2023"]
+    assert sum(n.startswith("报告概况") for n in names) == 4
     assert len(set(names)) == len(names)
     assert all(r.title and r.description for r in runs)
 
 
 def test_plan_on_seeds(seed_corpus):
     names = [r.name for r in plan.derive_plan(seed_corpus)]
-    assert "year_over_year-350502" in names  # 鲤城区 has 2023 and 2024
-    assert {"cross_district-2023", "cross_district-2024"} <= set(names)
-    assert sum(n.startswith("report_profile") for n in names) == 5
+    assert "同比_鲤城区_2023-2024" in names  # 鲤城区 has 2023 and 2024
+    assert {"横向比较_2023", "横向比较_2024"} <= set(names)
+    assert "报告概况_鲤城区_2023_泉州市鲤城区司法局" in names
+    assert sum(n.startswith("报告概况") for n in names) == 5

@@ -21,7 +21,7 @@ from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.slow
 
-WANTED = ("parse_quality", "year_over_year-350502", "cross_district-2024")
+WANTED = ("解析质量", "同比_鲤城区_2023-2024", "横向比较_2024")
 
 
 def _seed_plan() -> list[plan.Run]:
@@ -57,31 +57,31 @@ def test_every_run_succeeds_and_leaves_its_outputs(built):
 
 def test_yoy_html_shows_the_change(built):
     out, _, _ = built
-    text = _text((out / "year_over_year-350502.html").read_text(encoding="utf-8"))
+    text = _text((out / "同比_鲤城区_2023-2024.html").read_text(encoding="utf-8"))
     assert "法律援助案件由367件降至283件，减少84件，下降22.9%" in text
     assert "−84件" in text and "−22.9%" in text
     assert "司法局" in text and "人民政府" in text  # the scope note names both issuers
-    assert "data:image/png;base64," in (out / "year_over_year-350502.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in (out / "同比_鲤城区_2023-2024.html").read_text(encoding="utf-8")
 
 
 def test_yoy_workbook_holds_the_numbers(built):
     out, _, _ = built
-    wb = openpyxl.load_workbook(out / "year_over_year-350502.xlsx")
+    wb = openpyxl.load_workbook(out / "同比_鲤城区_2023-2024.xlsx")
     assert wb.sheetnames[0] == "说明"
     ws = wb["同比"]
     header = [c.value for c in ws[1]]
     rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in ws.iter_rows(min_row=2)]
     row = next(r for r in rows if r["指标"] == "法律援助案件")
-    assert (row["上期数值"], row["本期数值"], row["增减"]) == (367, 283, -84)
-    assert round(row["变化率（%）"], 1) == -22.9
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    assert (row["上期数值"], row["本期数值"]) == (367, 283)
+    assert re.fullmatch(r"=G\d+-E\d+", row["增减"]) and row["变化率"].startswith("=IF(")  # formulas staff can audit
+    assert ws.freeze_panes == "C2" and ws.auto_filter.ref
     (chart,) = ws._charts  # a native chart, under the wide table where staff see it without scrolling
     assert chart.anchor._from.col == 0 and chart.anchor._from.row > len(rows)
     assert chart.type == "bar" and chart.x_axis.scaling.orientation == "maxMin"  # rows top-down, as in the table
-    pct = ws.cell(row=2, column=header.index("变化率（%）") + 1)
-    assert "%" in pct.number_format
+    pct = ws.cell(row=2, column=header.index("变化率") + 1)
+    assert pct.number_format == "0.0%"
     about = " ".join(str(c.value) for row in wb["说明"].iter_rows() for c in row if c.value)
-    assert "seeds/000_c65c1456b27ca68d.txt" in about and "泉州市鲤城区司法局" in about
+    assert "泉鲤司〔2024〕6号 泉州市鲤城区司法局《" in about  # cited by 文号, issuer and title
 
 
 def test_html_is_offline_and_code_free(built):

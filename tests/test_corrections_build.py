@@ -62,8 +62,8 @@ def test_review_import_rebuild_round_trip(seeds_dir, tmp_path, capsys):
                        processed_dir=tmp_path / "processed")
     assert second.ok
     rebuilt = {r.name for r in second.results if r.status == "ok"}
-    assert {"parse_quality", "year_over_year-350502", "cross_district-2023", "cross_district-2024"} <= rebuilt
-    assert all(r.name.startswith("report_profile") for r in second.cached) and len(second.cached) == 3  # 南安、湖里、厦门
+    assert {"解析质量", "同比_鲤城区_2023-2024", "横向比较_2023", "横向比较_2024"} <= rebuilt
+    assert all(r.name.startswith("报告概况") for r in second.cached) and len(second.cached) == 3  # 南安、湖里、厦门
     assert json.loads((out / CACHE_FILE).read_text(encoding="utf-8")).keys() == keys.keys()
 
     corpus = read_processed(tmp_path / "processed")
@@ -72,7 +72,7 @@ def test_review_import_rebuild_round_trip(seeds_dir, tmp_path, capsys):
     assert m.loc[("鲤城区", 2023, "mediation_disputes"), "raw"] == new_raw
     assert ("鲤城区", 2023, "legal_aid_recovered_amount") not in m.index
 
-    _, yoy = _cells(out / "year_over_year-350502.xlsx")
+    _, yoy = _cells(out / "同比_鲤城区_2023-2024.xlsx")
     rows = yoy["同比"]
     head = rows[0]
     legal = next(r for r in rows if r[head.index("指标")] == "法律援助案件")
@@ -81,10 +81,10 @@ def test_review_import_rebuild_round_trip(seeds_dir, tmp_path, capsys):
     assert not any(r[head.index("指标")] == "法律援助挽回损失/取得利益" for r in rows)
     about = dict((r[0], r[1]) for r in yoy["说明"] if r[0])
     assert "283件 → 290件" in about["人工更正"] and "否决" in about["人工更正"] and "含上年结转" in about["人工更正"]
-    html = (out / "year_over_year-350502.html").read_text(encoding="utf-8")
+    html = (out / "同比_鲤城区_2023-2024.html").read_text(encoding="utf-8")
     assert "290件【已更正】" in html and "与台账核对" in html
 
-    quality_html = (out / "parse_quality.html").read_text(encoding="utf-8")
+    quality_html = (out / "解析质量.html").read_text(encoding="utf-8")
     assert "人工更正" in quality_html and "已应用" in quality_html
     _, metrics = _cells(out / "metrics.xlsx")
     assert any(r[metrics["指标"][0].index("数值")] == 290 for r in metrics["指标"][1:])

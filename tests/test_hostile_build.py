@@ -3,6 +3,7 @@ the outputs: every good report is analysed, every bad file is named, nothing is 
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import reportlib
-from reportlib import build, workbooks
+from reportlib import build, plan, workbooks
 from tests.conftest import SEEDS, report_text
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -59,10 +60,11 @@ def test_every_good_report_is_analysed_and_every_bad_file_named(folder, built):
     assert not summary.ok  # bad inputs make the build's exit status non-zero …
     assert len(summary.failed_inputs) == len(corpus.failed) > 0  # … and each is named
     assert any("empty file" in item for item in summary.failed_inputs)
+    profiles = {r.parameters["report_id"]: r.name for r in plan.derive_plan(corpus) if r.notebook == "report_profile.ipynb"}
     for rid in corpus.reports["report_id"]:  # … while every good report has its profile
-        assert (out / f"report_profile-{rid}.html").is_file(), rid
-        assert (out / f"report_profile-{rid}.xlsx").is_file(), rid
-    for name in (f"year_over_year-{NANSHAN}", "year_over_year-350502", "cross_district-2023", "parse_quality"):
+        assert (out / f"{profiles[rid]}.html").is_file(), rid
+        assert (out / f"{profiles[rid]}.xlsx").is_file(), rid
+    for name in ("同比_南山区_2023-2024", "同比_鲤城区_2023-2024", "横向比较_2023", "解析质量"):
         assert (out / f"{name}.html").is_file(), name
     assert (out / "processed" / "reports.csv").is_file()  # not data/processed: that belongs to the seeds
 
@@ -76,7 +78,7 @@ def test_report_text_is_escaped_in_every_page(built):
         assert not handlers, f"{page.name}: {handlers}"
         links = [a["href"] for a in soup.find_all(href=True) if a["href"].strip().lower().startswith("javascript:")]
         assert not links, f"{page.name}: {links}"
-    yoy = (out / f"year_over_year-{NANSHAN}.html").read_text(encoding="utf-8")
+    yoy = (out / "同比_南山区_2023-2024.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in yoy  # shown as text, not dropped
     assert "420" in yoy and "510" in yoy
 
@@ -88,7 +90,12 @@ def test_no_workbook_cell_is_a_formula(built):
         for ws in openpyxl.load_workbook(path).worksheets:
             for row in ws.iter_rows():
                 for cell in row:
-                    assert cell.data_type != "f", f"{path.name}!{ws.title}!{cell.coordinate}: {cell.value!r}"
+                    if cell.data_type == "f":  # only the workbook's own 增减/变化率 formulas over its cells
+                        header = ws.cell(row=1, column=cell.column).value
+                        assert header in ("增减", "变化率"), f"{path.name}!{ws.title}!{cell.coordinate}: {cell.value!r}"
+                        assert re.fullmatch(r'=[A-Z]+\d+-[A-Z]+\d+|=IF\([A-Z]+\d+=0,"",\([A-Z]+\d+-[A-Z]+\d+\)/[A-Z]+\d+\)',
+                                            cell.value), cell.value
+                        continue
                     if isinstance(cell.value, str) and cell.value.lstrip().startswith(("=HYPERLINK", "=cmd", "@SUM", "+cmd")):
                         seen.append(cell.value)
     assert any(v.startswith('=HYPERLINK("http://evil.example/x"') for v in seen)  # kept verbatim, as text

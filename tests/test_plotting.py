@@ -95,7 +95,7 @@ def test_chart_helpers_render(restore_rc):
     for fig in (single, double, change):
         assert _render_png(fig).startswith(b"\x89PNG")
     texts = [t.get_text() for t in change.axes[0].texts]
-    assert texts[:2] == ["-22.9%", "+8.3%"]
+    assert texts[:2] == ["−22.9%", "+8.3%"]  # the table's rounding and minus sign
 
 
 def test_figures_display_as_png_in_ipython(monkeypatch, restore_rc):

@@ -48,7 +48,7 @@ def _build(inputs: Path, out: Path) -> subprocess.Popen:
 
 def _page_matches_its_build(out: Path, expected: dict[str, str]) -> str:
     """The inputs folder of the build that wrote the page, after checking the page shows its numbers."""
-    name = "year_over_year-350502"
+    name = "同比_鲤城区_2023-2024"
     nb = nbformat.read(out / f"{name}.ipynb", as_version=4)
     processed = Path(nb.metadata["papermill"]["parameters"]["processed_dir"])
     inputs = json.loads((processed / "parse_summary.json").read_text(encoding="utf-8"))["inputs"]

@@ -21,7 +21,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import pandas as pd
@@ -38,9 +38,16 @@ __all__ = [
     "PARTS",
     "YOY_COLUMNS",
     "addressee_check",
+    "comparable_year",
+    "compare_group",
+    "confidence_text",
     "cross_district",
+    "explain",
+    "find_report",
     "format_change",
+    "format_pct",
     "format_value",
+    "issuer_group",
     "load_corpus",
     "load_population",
     "narrative",
@@ -50,7 +57,10 @@ __all__ = [
     "report_profile",
     "report_text",
     "required_parts",
+    "resolve_indicators",
     "resolve_region",
+    "shown_source",
+    "split_notes",
     "timeliness",
     "year_over_year",
 ]
@@ -103,6 +113,8 @@ LABELS: dict[str, str] = {
     "prev_issuer": "上期发布机关",
     "prev_source": "上期来源文件",
     "prev_report_id": "上期报告编号",
+    "prev_qualifier": "上期约数用语",
+    "cur_qualifier": "本期约数用语",
     "cur_year": "本期年度",
     "cur_value": "本期数值",
     "cur_raw": "本期原文",
@@ -126,6 +138,10 @@ LABELS: dict[str, str] = {
     "per_10k": "每万人",
     "per_capita_note": "每万人说明",
     "level_note": "层级说明",
+    "comparable": "参与排名",
+    "compare_group": "比较组",
+    "rank_basis": "排名依据",
+    "compare_note": "可比性说明",
     "part": "部分",
     "part_name": "要求内容",
     "status": "情况",
@@ -208,6 +224,24 @@ def load_population(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     return frame
 
 
+def shown_source(source: str) -> str:
+    """A source file as staff see it: relative to the project (``seeds/000_….txt``), else just its
+    name, never an absolute path of this machine.
+
+    >>> shown_source("seeds/000.txt"), shown_source("/home/someone/下载/鲤城区2023.txt"), shown_source("")
+    ('seeds/000.txt', '鲤城区2023.txt', '')
+    """
+    if not source:
+        return ""
+    path = PurePath(str(source))
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return str(Path(path).relative_to(paths.project_root()))
+    except ValueError:
+        return path.name
+
+
 def report_text(report: Mapping[str, Any]) -> str | None:
     """The decoded text of a report's ``source`` file (offsets of the frames refer to it), or
     ``None`` when the file is no longer there. Relative sources are looked up under the
@@ -240,6 +274,154 @@ def resolve_region(reports: pd.DataFrame, region: str) -> tuple[str, str]:
         codes = ", ".join(hits["region_code"])
         raise ReportlibError(f"region name {region!r} is ambiguous ({codes}); pass the 6-digit code instead")
     return str(hits.iloc[0]["region_code"]), str(hits.iloc[0]["region"])
+
+
+def resolve_indicators(wanted: Iterable[str] | str | None) -> list[str]:
+    """Indicator ids for ``wanted``, each given by its id (``legal_aid_cases``) or its Chinese name
+    (``法律援助案件``, also a name the text may use such as ``出庭应诉率``). Empty means all.
+
+    Raises :class:`ReportlibError` naming the unknown ones and listing every valid id with its name.
+
+    >>> resolve_indicators(["法律援助案件", "admin_reconsideration_accepted"])
+    ['legal_aid_cases', 'admin_reconsideration_accepted']
+    >>> resolve_indicators("出庭应诉率"), resolve_indicators(None)
+    (['admin_litigation_appearance_rate'], [])
+    >>> resolve_indicators('["法律援助案件", "调解成功"]'), resolve_indicators("法律援助案件、调解成功")
+    (['legal_aid_cases', 'mediation_success'], ['legal_aid_cases', 'mediation_success'])
+    """
+    if not wanted:
+        return []
+    if isinstance(wanted, str):  # from a command line: 法律援助案件、行政复议受理 or ["legal_aid_cases"]
+        items = [w for w in re.split(r"[\[\]\"'、，,;；\s]+", wanted) if w]
+    else:
+        items = list(wanted)
+    taxonomy = load_taxonomy()
+    by_name: dict[str, str] = {}
+    for ind in taxonomy.indicators:
+        by_name.setdefault(ind.id, ind.id)
+        by_name.setdefault(ind.name_zh, ind.id)
+        for _, _, name in ind.named_as:
+            by_name.setdefault(name, ind.id)
+    unknown = [str(w) for w in items if str(w).strip() not in by_name]
+    if unknown:
+        valid = "、".join(f"{i.id}（{i.name_zh}）" for i in taxonomy.indicators)
+        raise ReportlibError(f"未知指标：{'、'.join(unknown)}。可用的指标代码（或中文名）：{valid}")
+    return list(dict.fromkeys(by_name[str(w).strip()] for w in items))
+
+
+def find_report(reports: pd.DataFrame, region: str = "", year: int | None = None, issuer: str = "") -> str:
+    """The id of the one report of ``region`` (name or code), ``year`` and ``issuer`` (a part of the
+    issuer's name is enough: 司法局, 人民政府); any of them may be left out when the rest is unique.
+
+    Raises :class:`ReportlibError` listing the candidates when none or several match.
+    """
+    frame = reports
+    if region:
+        frame = frame[(frame["region"] == region) | (frame["region_code"] == region)]
+    if year:
+        frame = frame[frame["report_year"] == int(year)]
+    if issuer:
+        frame = frame[frame["issuer"].astype(str).str.contains(issuer, regex=False)]
+    if len(frame) == 1:
+        return str(frame["report_id"].iloc[0])
+    asked = "，".join(x for x in (region, f"{year}年" if year else "", issuer) if x) or "（未指定）"
+    pool = frame if len(frame) else reports
+    listing = "；".join(f"{report_label(r)}（{r['report_id']}）" for r in pool.to_dict("records"))
+    if frame.empty:
+        raise ReportlibError(f"没有符合“{asked}”的报告。现有报告：{listing}")
+    raise ReportlibError(f"符合“{asked}”的报告有{len(frame)}份，请再指定年度或发布机关：{listing}")
+
+
+#: The parser's notes and reasons (English, in the frames) as staff read them; one pattern per template.
+_EXPLAIN: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
+    (r"^figure of a sub-unit \((.+)\), not the jurisdiction's total$", r"\1的数字，不是{whole}合计"),
+    (r"^figure of a sub-group \((.+)\), not the total$", r"\1等部分群体的数字，不是总数"),
+    (r"^figure of another jurisdiction \((.+)\)$", r"其他地区（\1）的数字"),
+    (r"^figure for part of the year \((.+)\)$", r"部分时段（\1）的数字，不是全年"),
+    (r"^figure for an earlier year \(the (.+) column of a table\), not the report year's$", r"表格“\1”列的数字，不是报告年度的"),
+    (r"^a change, not a level$", "是增减数，不是总量"),
+    (r"^a share, not a level$", "是占比，不是总量"),
+    (r"^a target, not a level$", "是目标值，不是实际完成数"),
+    (r"^a (\w+), not a level$", "不是总量"),
+    (r"^in the plans for next year$", "出现在下一年度工作安排中"),
+    (r"^whole-jurisdiction figure \((.+)\)$", r"全域数字（原文“\1”）"),
+    (r"^only level figure with this wording$", "该表述下唯一的总量数字"),
+    (r"^in the main-results part$", "位于“主要举措和成效”部分"),
+    (r"^other values for this indicator: (.+)$", r"该指标另有数值：\1"),
+    (r"^(\d+) sub-scope or non-level mention\(s\) kept in mentions$", r"另有\1处下级单位、部分群体或非总量的数字未采用"),
+    (r"^published as (.+)$", r"公布数为\1"),  # population.csv notes
+    # problems: what could not be read, as staff read it
+    (r"^duplicate of (.+): kept once$", r"与\1重复，只保留一份"),
+    (r"^no title line naming 法治政府建设…报告 found$", "未找到含“法治政府建设……报告”的标题"),
+    (r"^report year not found in the title or first lines$", "标题和开头几行中未找到报告年度"),
+    (r"^issuer not found in the title, header or signature$", "标题、抬头和落款中未找到发布机关"),
+    (r"^no administrative division found in issuer (.+)$", r"发布机关\1中未找到行政区划"),
+    (r"^text ends mid-sentence: the file looks truncated; parsed what is there$", "正文在句中结束，文件可能不完整；已解析现有部分"),
+    (r"^empty file \(0 bytes\)$", "空文件（0字节）"),
+    (r"^file holds only whitespace$", "文件只有空白"),
+    (r"^legacy Word \.doc is not supported; save as \.docx$", "不支持旧版Word .doc，请另存为 .docx"),
+    (r"^PDF has no text layer \(scanned image\?\); run OCR first$", "PDF没有文字层（可能是扫描件），请先做文字识别"),
+    (r"^PDF is encrypted \(password required\); remove the password first$", "PDF已加密，请先去除密码"),
+    (r"^binary file \(looks like (.+)\), not a text report$", r"二进制文件（看来是\1），不是文字报告"),
+    (r"^binary data, not text in any supported encoding$", "二进制数据，不是任何支持编码的文字"),
+    (r"^not read: (\S+) is not a report format \((.+)\)$", r"未读取：\1 不是报告格式（支持\2）"),
+    (r"^corrupt PDF \((.+)\)$", r"PDF文件已损坏（\1）"),
+    (r"^corrupt \.docx file \((.+)\)$", r".docx文件已损坏（\1）"),
+    (r"^corrupt or truncated ZIP/\.docx file \((.+)\)$", r"ZIP/.docx文件已损坏或不完整（\1）"),
+    (r"^(.+), not a text report$", r"\1，不是文字报告"),
+))
+
+
+def explain(text: str, region: str = "") -> str:
+    """A parser note, reason or problem (English templates, ``;``-separated for reasons) in
+    Chinese; text no template knows stays as it is. ``region`` names the whole (全区, 全市) for
+    sub-unit notes; a file named in a note is named without its folder.
+
+    >>> explain("figure of a sub-unit (社区), not the jurisdiction's total", "鲤城区")
+    '社区的数字，不是全区合计'
+    >>> explain("whole-jurisdiction figure (全区); in the main-results part; other values for this indicator: 3件, 5件")
+    '全域数字（原文“全区”）；位于“主要举措和成效”部分；该指标另有数值：3件、5件'
+    >>> explain("PDF is encrypted (password required); remove the password first")
+    'PDF已加密，请先去除密码'
+    >>> explain("duplicate of /tmp/in/wuhou_gbk.txt: kept once"), explain(""), explain("已是中文")
+    ('与wuhou_gbk.txt重复，只保留一份', '', '已是中文')
+    """
+    whole = f"全{region[-1]}" if region else "全域"
+
+    def one(piece: str) -> str | None:
+        for pattern, replacement in _EXPLAIN:
+            match = pattern.match(piece)
+            if match:
+                if pattern.pattern.startswith("^duplicate of"):
+                    return f"与{PurePath(match.group(1)).name}重复，只保留一份"
+                out = pattern.sub(replacement, piece).replace("{whole}", whole)
+                return out.replace(", ", "、") if "other values" in pattern.pattern else out
+        return None
+
+    text = str(text or "").strip()
+    if not text:
+        return ""
+    found = one(text)
+    if found is not None:
+        return found
+    pieces = [p.strip() for p in text.split(";") if p.strip()]
+    translated = [one(p) for p in pieces]
+    if not any(t is not None for t in translated):
+        return text
+    return "；".join(t if t is not None else p for p, t in zip(pieces, translated, strict=True))
+
+
+def confidence_text(value: float | None) -> str:
+    """A confidence score as a word: 高 (0.9 and up: a whole-jurisdiction figure under the
+    indicator's own wording), 中 (0.7 to 0.9), 低 (below: a sub-unit, a change, another value
+    given too). The reason is in the 选取理由 column.
+
+    >>> confidence_text(0.95), confidence_text(0.75), confidence_text(0.3), confidence_text(None)
+    ('高', '中', '低', '')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return "高" if value >= 0.9 else "中" if value >= 0.7 else "低"
 
 
 # ---------------------------------------------------------------------------- number formatting
@@ -281,6 +463,25 @@ def format_value(value: float, unit: str, approx: bool = False, qualifier: str =
     if approx:
         text = (qualifier if qualifier in _PREFIX_HEDGES else "约") + text
     return text
+
+
+#: Decimals of a percent change wherever it is shown: table, chart label and narrative.
+PCT_DECIMALS = 1
+MINUS = "\u2212"
+
+
+def format_pct(value: float | None, signed: bool = True) -> str:
+    """A percent change rounded once, the same way everywhere: ``−22.9%`` (``22.9%`` unsigned).
+
+    >>> format_pct(-22.888283), format_pct(29.68), format_pct(-22.888283, signed=False), format_pct(float("nan"))
+    ('−22.9%', '+29.7%', '22.9%', '')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    text = f"{abs(float(value)):,.{PCT_DECIMALS}f}"
+    if not signed or float(text.replace(",", "")) == 0:
+        return text + "%"
+    return ("+" if value > 0 else MINUS) + text + "%"
 
 
 def format_change(value: float, unit: str, approx: bool = False) -> str:
@@ -343,7 +544,7 @@ YOY_COLUMNS = (
     "region_code", "region", "level", "indicator", "indicator_name", "indicator_kind", "unit",
     "prev_year", "prev_value", "prev_raw", "prev_approx", "prev_sentence", "prev_issuer", "prev_source", "prev_report_id",
     "cur_year", "cur_value", "cur_raw", "cur_approx", "cur_sentence", "cur_issuer", "cur_source", "cur_report_id",
-    "abs_change", "change_unit", "pct_change", "direction", "scope_note", "narrative",
+    "abs_change", "change_unit", "pct_change", "direction", "scope_note", "narrative", "prev_qualifier", "cur_qualifier",
     "prev_corrected", "prev_correction_note", "cur_corrected", "cur_correction_note",
 )
 
@@ -384,6 +585,9 @@ def _scope_note(prev: pd.Series, cur: pd.Series) -> str:
             notes.append(f"{side['report_year']}年数值为约数（原文“{side['raw']}”）")
     if prev["unit"] != cur["unit"]:
         notes.append(f"两年单位不同（{prev['unit_raw'] or prev['unit']}／{cur['unit_raw'] or cur['unit']}）")
+    if prev["indicator_name"] != cur["indicator_name"]:
+        notes.append(f"两年原文口径不同：{prev['report_year']}年为“{prev['indicator_name']}”，"
+                     f"{cur['report_year']}年为“{cur['indicator_name']}”")
     gap = cur["report_year"] - prev["report_year"]
     if gap > 1:
         notes.append(f"两期相隔{gap}年，中间年份无报告")
@@ -416,8 +620,9 @@ def year_over_year(
     frame = _primary(metrics, reports)
     if region:
         frame = frame[(frame["region"] == region) | (frame["region_code"] == region)]
+    indicators = resolve_indicators(indicators)
     if indicators:
-        frame = frame[frame["indicator"].isin(list(indicators))]
+        frame = frame[frame["indicator"].isin(indicators)]
     order = _taxonomy_order()
     rows: list[dict[str, Any]] = []
     for code, group in frame.groupby("region_code", sort=True):
@@ -437,6 +642,13 @@ def year_over_year(
     return result
 
 
+def _plain_name(indicator: str, row: pd.Series) -> str:
+    try:
+        return load_taxonomy()[indicator].plain_name
+    except KeyError:
+        return str(row["indicator_name"])
+
+
 def _yoy_row(code: str, ind: str, prev: pd.Series, cur: pd.Series) -> dict[str, Any]:
     unit = cur["unit"]
     kind = _kind_of(ind, unit)
@@ -447,7 +659,8 @@ def _yoy_row(code: str, ind: str, prev: pd.Series, cur: pd.Series) -> dict[str, 
         "region": cur["region"],
         "level": cur["level"],
         "indicator": ind,
-        "indicator_name": cur["indicator_name"],
+        # a name both years' texts support: the plain one when one year says more (负责人)
+        "indicator_name": cur["indicator_name"] if cur["indicator_name"] == prev["indicator_name"] else _plain_name(ind, cur),
         "indicator_kind": kind,
         "unit": unit,
         "abs_change": change,
@@ -470,6 +683,21 @@ def _yoy_row(code: str, ind: str, prev: pd.Series, cur: pd.Series) -> dict[str, 
         row[f"{prefix}_correction_note"] = str(side["correction_note"] or "")
     row["narrative"] = narrative(row)
     return row
+
+
+def split_notes(notes: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Notes that every row shares (said once, above the table) and what is left for each row.
+
+    >>> split_notes(["甲；乙。", "甲；丙。", "甲。"])
+    (['甲'], ['乙', '丙', ''])
+    >>> split_notes(["甲。"]), split_notes([])
+    ((['甲'], ['']), ([], []))
+    """
+    parts = [[p for p in str(n).rstrip("。").split("；") if p] for n in notes]
+    if not parts:
+        return [], []
+    common = [p for p in parts[0] if all(p in other for other in parts[1:])]
+    return common, ["；".join(p for p in row if p not in common) for row in parts]
 
 
 def narrative(row: Mapping[str, Any] | pd.Series) -> str:
@@ -507,7 +735,7 @@ def narrative(row: Mapping[str, Any] | pd.Series) -> str:
     text = f"{name}由{prev_text}{'增至' if up else '降至'}{cur_text}，{'增加' if up else '减少'}{size}"
     if row["prev_value"]:
         pct = abs(change) / abs(row["prev_value"]) * 100
-        text += f"，{'上升' if up else '下降'}{'约' if hedged else ''}{pct:.1f}%"
+        text += f"，{'上升' if up else '下降'}{'约' if hedged else ''}{format_pct(pct, signed=False)}"
     return text + "。"
 
 
@@ -517,8 +745,51 @@ CROSS_COLUMNS = (
     "year", "region_code", "region", "level", "issuer", "issuer_kind", "report_id", "source",
     "indicator", "indicator_name", "indicator_kind", "unit", "value", "raw", "approx", "sentence",
     "rank", "n_regions", "population", "population_year", "population_source", "population_note",
-    "per_10k", "per_capita_note", "level_note", "corrected", "original_value", "correction_note",
+    "per_10k", "per_capita_note", "level_note", "doc_number", "comparable", "compare_group", "rank_basis", "compare_note",
+    "corrected", "original_value", "correction_note",
 )
+
+#: Issuer kinds whose reports speak for the whole jurisdiction (compared with each other).
+_WHOLE_KINDS = frozenset({"government", "party_government"})
+
+
+def issuer_group(kind: str) -> str:
+    """Which reports compare with which: a government's (or a joint Party–government) report
+    speaks for the whole jurisdiction, a department's for its own field.
+
+    >>> issuer_group("government"), issuer_group("party_government"), issuer_group("department"), issuer_group("")
+    ('人民政府', '人民政府', '政府部门', '未识别')
+    """
+    if kind in _WHOLE_KINDS:
+        return "人民政府"
+    return "政府部门" if kind == "department" else "未识别"
+
+
+def compare_group(level: str, issuer_kind: str, indicator_name: str, unit: str) -> str:
+    """The label of the set of rows that may be ranked against each other: same level, same
+    kind of issuer, the same indicator wording and the same unit.
+
+    >>> compare_group("county", "department", "法律援助案件", "件")
+    '县级·政府部门·法律援助案件·件'
+    """
+    return "·".join((LEVEL_ZH.get(level or "", level or "未识别"), issuer_group(issuer_kind or ""), indicator_name, unit))
+
+
+def comparable_year(reports: pd.DataFrame) -> int | None:
+    """The report year with the most regions that can be compared with each other (same level,
+    same kind of issuer); on a tie the latest. ``None`` without dated reports.
+
+    The notebook's default: a year whose reports are a city bureau and a district government
+    has two regions but nothing comparable.
+    """
+    dated = reports[(reports["region_code"] != "") & reports["report_year"].notna()]
+    if dated.empty:
+        return None
+    keyed = dated.assign(_y=dated["report_year"].astype(int), _l=dated["level"].fillna(""),
+                         _k=dated["issuer_kind"].fillna("").map(issuer_group))
+    sizes = keyed.groupby(["_y", "_l", "_k"])["region_code"].nunique().groupby(level="_y").max()
+    best = sizes.max()
+    return int(max(y for y, n in sizes.items() if n == best))
 
 
 def _nearest_population(population: pd.DataFrame, code: str, year: int) -> pd.Series | None:
@@ -529,6 +800,29 @@ def _nearest_population(population: pd.DataFrame, code: str, year: int) -> pd.Se
     distance = (rows["year"] - year).abs()
     best = rows.assign(_d=distance).sort_values(["_d", "year"]).iloc[0]
     return best
+
+
+def _own_work(indicator: str) -> bool:
+    try:
+        return bool(load_taxonomy()[indicator].source.get("issuer_own", False))
+    except KeyError:
+        return False
+
+
+def _why_not_comparable(row: Mapping[str, Any], main: Mapping[str, Any], others: str) -> str:
+    """Chinese reason why ``row`` is not ranked with ``main`` (a row of the regions ``others``)."""
+    reasons = []
+    if row["level"] != main["level"]:
+        reasons.append(f"{row['region']}为{LEVEL_ZH.get(row['level'], '未识别层级')}数据，"
+                       f"{others}为{LEVEL_ZH.get(main['level'], '未识别层级')}数据")
+    if issuer_group(row["issuer_kind"]) != issuer_group(main["issuer_kind"]):
+        reasons.append(f"本数来自{row['issuer']}的报告（{issuer_group(row['issuer_kind'])}），"
+                       f"{others}的数来自{issuer_group(main['issuer_kind'])}的报告")
+    if row["indicator_name"] != main["indicator_name"]:
+        reasons.append(f"原文为“{row['indicator_name']}”，{others}为“{main['indicator_name']}”，口径不同")
+    if row["unit"] != main["unit"]:
+        reasons.append(f"单位为“{row['unit']}”，{others}为“{main['unit']}”")
+    return "；".join(reasons)
 
 
 def cross_district(
@@ -543,17 +837,28 @@ def cross_district(
 ) -> pd.DataFrame:
     """Regions side by side for one report year: one row per (region, indicator).
 
-    ``indicators`` defaults to those at least ``min_regions`` regions report that year. ``rank``
-    is 1 for the largest value of an indicator (ties share a rank). ``per_10k`` divides counts
-    and amounts by the resident population (``data/population.csv`` unless ``population`` is
-    given) of the nearest year, named in ``population_year``; rates are not divided. A region
-    without population data gets the note 「无人口数据，未计算每万人指标」; when a city stands next to
-    districts, ``level_note`` says they are not directly comparable.
+    Only like is ranked with like: rows of an indicator are grouped by level, kind of issuer
+    (a government's report against a department's is not compared), the indicator's wording in
+    the text (出庭应诉率 is not 行政机关负责人出庭应诉率) and the unit (条 against 份 is not
+    compared); see :func:`compare_group`. The largest group of two or more regions is ranked
+    (``comparable`` true): by ``per_10k`` when every region in it has population data
+    (``rank_basis`` 每万人), else by value; 1 is the largest, ties share a rank. Every other row
+    is shown unranked with ``compare_note`` saying, in Chinese, why. ``n_regions`` is the size
+    of the ranked group.
+
+    ``indicators`` defaults to those at least ``min_regions`` regions report that year.
+    ``per_10k`` divides counts and amounts by the resident population (``data/population.csv``
+    unless ``population`` is given) of the nearest year, named in ``population_year``; rates are
+    not divided, nor are a department's figures of its own work (``issuer_own`` in the
+    taxonomy: the bureau's 依申请公开 requests are not the city's). A region without population
+    data gets the note 「无人口数据，未计算每万人指标」; when a city stands next to districts,
+    ``level_note`` says they are not directly comparable.
     """
     frame = _primary(metrics, reports)
     frame = frame[frame["report_year"] == int(year)]
+    indicators = resolve_indicators(indicators)
     if indicators:
-        frame = frame[frame["indicator"].isin(list(indicators))]
+        frame = frame[frame["indicator"].isin(indicators)]
     else:
         counts = frame.groupby("indicator")["region_code"].nunique()
         frame = frame[frame["indicator"].isin(counts[counts >= min_regions].index)]
@@ -562,6 +867,7 @@ def cross_district(
     order = _taxonomy_order()
     levels = set(frame["level"].fillna(""))
     mixed = len(levels - {""}) > 1
+    numbers = reports.set_index("report_id")["doc_number"].to_dict() if "doc_number" in reports.columns else {}
     rows: list[dict[str, Any]] = []
     for r in frame.itertuples(index=False):
         kind = _kind_of(r.indicator, r.unit)
@@ -574,36 +880,79 @@ def cross_district(
             "per_10k": math.nan, "per_capita_note": "", "level_note": "",
             "corrected": bool(r.corrected), "original_value": float(r.original_value),
             "correction_note": str(r.correction_note or ""),
+            "doc_number": str(numbers.get(r.report_id, "") or ""),
         }
         if mixed and r.level != "county":
             row["level_note"] = f"{r.region}为{LEVEL_ZH.get(r.level or '', '')}数据，与区县不可直接比较"
         if per_capita and population is not None:
             pop = _nearest_population(population, r.region_code, int(year))
-            if pop is None:
+            if kind == "rate":
+                row["per_capita_note"] = "比率指标，不按人口折算"
+            elif pop is None:
                 row["per_capita_note"] = "无人口数据，未计算每万人指标"
             else:
                 row.update(population=float(pop["population"]), population_year=int(pop["year"]),
-                           population_source=str(pop["source"]), population_note=str(pop.get("note", "")))
+                           population_source=str(pop["source"]), population_note=explain(str(pop.get("note", ""))))
                 if kind == "rate":
                     row["per_capita_note"] = "比率指标，不按人口折算"
+                elif row["issuer_kind"] not in _WHOLE_KINDS and _own_work(r.indicator):
+                    row["per_capita_note"] = f"{r.issuer}本部门工作的数字，不是全{r.region[-1]}合计，不按人口折算"
                 else:
                     row["per_10k"] = float(r.value) / float(pop["population"]) * 10000
                     gap = abs(int(pop["year"]) - int(year))
                     row["per_capita_note"] = f"人口取{int(pop['year'])}年数据" + (f"（与数据年份相差{gap}年）" if gap else "")
+        row["compare_group"] = compare_group(row["level"], row["issuer_kind"], row["indicator_name"], row["unit"])
         rows.append(row)
     result = pd.DataFrame(rows, columns=list(CROSS_COLUMNS))
     if result.empty:
-        return result
-    result["rank"] = result.groupby("indicator")["value"].rank(method="min", ascending=False).astype("int64")
-    result["n_regions"] = result.groupby("indicator")["region_code"].transform("nunique").astype("int64")
-    result["population_year"] = result["population_year"].astype("Int64")
+        return result.astype({"rank": "Int64", "n_regions": "Int64", "comparable": bool})
     result["value"] = result["value"].astype("float64")
     result["per_10k"] = result["per_10k"].astype("float64")
     result["population"] = result["population"].astype("float64")
     result["corrected"] = result["corrected"].astype(bool)
     result["original_value"] = result["original_value"].astype("float64")
+    result["population_year"] = result["population_year"].astype("Int64")
+    result["rank"] = pd.array([pd.NA] * len(result), dtype="Int64")
+    result["n_regions"] = pd.array([pd.NA] * len(result), dtype="Int64")
+    result["comparable"] = False
+    result["rank_basis"] = ""
+    result["compare_note"] = ""
+    for _, group in result.groupby("indicator", sort=False):
+        sizes = group.groupby("compare_group")["region_code"].nunique()
+        # the largest group; on a tie the one of whole-jurisdiction reports, then the lower level
+        best = sorted(sizes.index, key=lambda g: (-sizes[g], "人民政府" not in g, g))[0]
+        members = group[group["compare_group"] == best]
+        main = members.iloc[0]
+        if sizes[best] >= 2:
+            by_capita = bool(members["per_10k"].notna().all())
+            ranks = members["per_10k" if by_capita else "value"].rank(method="min", ascending=False).astype("int64")
+            result.loc[members.index, "rank"] = ranks.to_numpy()
+            result.loc[members.index, "n_regions"] = int(sizes[best])
+            result.loc[members.index, "comparable"] = True
+            if by_capita:
+                basis = "每万人"
+            elif main["indicator_kind"] == "rate":
+                basis = "数值（比率指标）"
+            elif per_capita and members["per_10k"].notna().any():
+                basis = "数值（部分地区无人口数据）"
+            elif per_capita:
+                basis = "数值（无人口数据）"
+            else:
+                basis = "数值"
+            result.loc[members.index, "rank_basis"] = basis
+        for index, row in group.iterrows():
+            if result.at[index, "comparable"]:
+                continue
+            if sizes[best] >= 2:
+                why = _why_not_comparable(row, main, "、".join(dict.fromkeys(members["region"])))
+                result.at[index, "compare_note"] = "未排名：" + (why or "口径不同") + "；仅并列展示。"
+                continue
+            other = group[group.index != index]
+            why = _why_not_comparable(row, other.iloc[0], "、".join(dict.fromkeys(other["region"]))) if len(other) else ""
+            result.at[index, "compare_note"] = "未排名：" + (why or "没有同一层级、同类发布机关、同一口径的其他地区") + "。"
     result["_o"] = result["indicator"].map(order).fillna(999)
-    result = result.sort_values(["_o", "indicator", "rank", "region_code"]).drop(columns="_o").reset_index(drop=True)
+    result["_r"] = result["rank"].fillna(9999).astype("int64")
+    result = result.sort_values(["_o", "indicator", "_r", "region_code"]).drop(columns=["_o", "_r"]).reset_index(drop=True)
     return result
 
 
@@ -620,7 +969,9 @@ PARTS: tuple[tuple[str, str, str, str], ...] = (
      r"第一责任人|主要负责人履行", r"第一责任人"),
     ("plans", "下一年度工作安排",
      r"工作安排|工作思路|工作打算|下一步|下一年度|工作计划|(?:19|20)\d\d年(?:度)?(?:主要)?(?:工作)?(?:安排|思路|打算|计划|重点)",
-     r"下一步|下一年度|(?:19|20)\d\d年(?:度)?(?:工作)?(?:安排|打算|计划)|工作安排|工作打算"),
+     r"下一步|下一年度|(?:19|20)\d\d年(?:度)?(?:工作)?(?:安排|打算|计划)|工作安排|工作打算"
+     # a plan written as a sentence: 「2024 年，我局将以……」「2025年，我区将……」
+     r"|(?:19|20)\d\d\s*年\s*[，,]?\s*(?:我|本)[局区市县省州旗委办厅院]?\s*将"),
     ("other", "其他需要报告的情况", r"其他需要报告|其他事项", r"其他需要报告"),
 )
 #: Code values of the frames as staff read them, per column (a region's ``level`` only when text).
@@ -633,6 +984,12 @@ CODES_ZH: dict[str, dict[str, str]] = {
     "part": {**{part: name for part, name, _, _ in PARTS}, "": ""},
     "status": {"pass": "通过", "fail": "未通过", "warn": "需复核"},
     "issuer_kind": {**_KIND_ZH, "": ""},
+    "severity": {"error": "错误", "warning": "警告"},
+    "stage": {"read": "读取", "metadata": "基本信息", "parse": "解析", "duplicate": "重复"},
+    "check": {"rate_vs_counts": "比率与件数是否相符", "share_vs_counts": "占比与件数是否相符",
+              "share_implies_total": "占比推算的总数", "parts_vs_total": "分项之和与总数",
+              "part_not_above_total": "部分不超过总数", "magnitude": "数量级是否合理",
+              "duplicate_values": "同一指标多个数值"},
 }
 
 
@@ -645,12 +1002,25 @@ def readable_codes(frame: pd.DataFrame) -> pd.DataFrame:
     [1, 2]
     """
     out = frame
+    if "indicators" in frame.columns and len(frame) and frame["indicators"].map(lambda v: isinstance(v, str)).all():
+        out = frame.copy()
+        out["indicators"] = frame["indicators"].map(_indicator_words)
     for column, names in CODES_ZH.items():
         if column in frame.columns and len(frame) and frame[column].map(lambda v: isinstance(v, str)).all():
             if out is frame:
                 out = frame.copy()
             out[column] = frame[column].map(lambda v, names=names: names.get(v, v))
     return out
+
+
+def _indicator_words(text: str) -> str:
+    """Indicator ids inside a check's text as their Chinese names.
+
+    >>> _indicator_words("mediation_success_rate = mediation_success / mediation_disputes")
+    '调解成功率 = 调解成功 / 人民调解排查化解矛盾纠纷'
+    """
+    names = {i.id: i.name_zh for i in load_taxonomy().indicators}
+    return re.sub(r"[a-z][a-z0-9_]+", lambda m: names.get(m.group(0), m.group(0)), text)
 
 
 _STATUS_ZH = {"present": "有（专门标题）", "in_text": "有（正文或下级标题中提及）", "missing": "未见"}
@@ -706,14 +1076,18 @@ def required_parts(report_id: str, corpus: Corpus, text: str | None = None) -> p
 def timeliness(report: Mapping[str, Any], deadline: str = "04-01") -> dict[str, Any]:
     """Whether a report was public before ``deadline`` (``MM-DD``) of the year after its report year.
 
-    The publication date counts; without one, the date the report was signed (成文日期) stands
-    in and the result says so. ``status`` is ``on_time``, ``late`` (with ``days_late``, counted
+    Only the publication date decides. A report that gives only the date it was signed
+    (成文日期) was not necessarily public by then: ``unknown`` (无法判断), with the reason and
+    the signing date shown — unless it was signed after the deadline, which makes it late
+    whenever it was published. ``status`` is ``on_time``, ``late`` (with ``days_late``, counted
     from the deadline day itself: published on 1 April → 1 day late) or ``unknown``.
 
     >>> timeliness({"report_year": 2023, "published_date": "2024-02-28", "issued_date": "2024-02-26"})["text"]
     '按时：2024-02-28发布，早于截止日期2024-04-01。'
+    >>> timeliness({"report_year": 2023, "published_date": "", "issued_date": "2024-01-31"})["text"]
+    '无法判断：未见发布日期，仅有成文日期2024-01-31；是否按时以公开发布日期为准（截止日期2024-04-01）。'
     >>> timeliness({"report_year": 2023, "published_date": "", "issued_date": "2024-04-10"})["text"]
-    '逾期10天：2024-04-10成文（未见发布日期），截止日期为2024-04-01。'
+    '逾期：2024-04-10才成文（未见发布日期），已晚于截止日期2024-04-01，至少逾期10天。'
     >>> timeliness({"report_year": 2023, "published_date": "", "issued_date": ""})["status"]
     'unknown'
     """
@@ -729,18 +1103,27 @@ def timeliness(report: Mapping[str, Any], deadline: str = "04-01") -> dict[str, 
         return out
     due = dt.date(int(year) + 1, month, day)
     out["deadline"] = due.isoformat()
-    date, basis = (published, "published") if published else (issued, "issued") if issued else ("", "")
-    if not date:
+    if not published and not issued:
         out["text"] = f"无法判断：未见发布日期或成文日期（截止日期{due.isoformat()}）。"
         return out
-    when = dt.date.fromisoformat(date)
-    how = "发布" if basis == "published" else "成文（未见发布日期）"
-    out.update(date=date, basis=basis)
+    if not published:
+        when = dt.date.fromisoformat(issued)
+        out.update(date=issued, basis="issued")
+        if when >= due:
+            late = (when - due).days + 1
+            out.update(status="late", days_late=late,
+                       text=f"逾期：{issued}才成文（未见发布日期），已晚于截止日期{due.isoformat()}，至少逾期{late}天。")
+        else:
+            out["text"] = (f"无法判断：未见发布日期，仅有成文日期{issued}；"
+                           f"是否按时以公开发布日期为准（截止日期{due.isoformat()}）。")
+        return out
+    when = dt.date.fromisoformat(published)
+    out.update(date=published, basis="published")
     if when < due:
-        out.update(status="on_time", days_late=0, text=f"按时：{date}{how}，早于截止日期{due.isoformat()}。")
+        out.update(status="on_time", days_late=0, text=f"按时：{published}发布，早于截止日期{due.isoformat()}。")
     else:
         late = (when - due).days + 1
-        out.update(status="late", days_late=late, text=f"逾期{late}天：{date}{how}，截止日期为{due.isoformat()}。")
+        out.update(status="late", days_late=late, text=f"逾期{late}天：{published}发布，截止日期为{due.isoformat()}。")
     return out
 
 
@@ -765,10 +1148,18 @@ def _upper_department(issuer: str, level: str) -> re.Pattern[str] | None:
     return re.compile(f"{upper}{re.escape(stem)}[局厅]$" if office.endswith(("局", "厅")) else f"{upper}{re.escape(office)}$")
 
 
+#: Why addressees cannot be judged when a report shows neither 主送 nor 抄送.
+NO_ADDRESSEE_BLOCK = "原文未见主送、抄送栏（多为网页转载稿），无法判断"
+
+
 def addressee_check(report: Mapping[str, Any]) -> pd.DataFrame:
     """The addressees the rules expect for the issuer's kind, and whether the report names them
     (main addressees or 抄送): a government → 同级党委、人大常委会; a department → 本级党委、本级政府
-    and the department one level up. Joint Party–government reports are listed, not judged."""
+    and the department one level up. Joint Party–government reports are listed, not judged.
+
+    ``status`` is 有, 未见 or 无法判断: a text with no addressee block at all (a web reprint
+    usually drops it) cannot show that an addressee is missing, so nothing is judged missing.
+    """
     kind = str(report.get("issuer_kind") or "")
     main, cc = _names(report.get("addressees", "")), _names(report.get("cc", ""))
     expected: list[tuple[str, re.Pattern[str] | None]]
@@ -779,6 +1170,7 @@ def addressee_check(report: Mapping[str, Any]) -> pd.DataFrame:
                     ("上一级主管部门", _upper_department(str(report.get("issuer", "")), str(report.get("level", ""))))]
     else:
         expected = []
+    block = bool(main or cc)
     rows = []
     for label, pattern in expected:
         where, evidence = "", ""
@@ -788,8 +1180,10 @@ def addressee_check(report: Mapping[str, Any]) -> pd.DataFrame:
                 if hit:
                     where, evidence = place, hit
                     break
-        rows.append({"expected": label, "found": bool(where), "where": where, "evidence": evidence})
-    return pd.DataFrame(rows, columns=["expected", "found", "where", "evidence"])
+        status = "有" if where else "未见" if block else "无法判断"
+        rows.append({"expected": label, "found": bool(where), "status": status, "where": where,
+                     "evidence": evidence if block else NO_ADDRESSEE_BLOCK})
+    return pd.DataFrame(rows, columns=["expected", "found", "status", "where", "evidence"])
 
 
 def report_label(report: Mapping[str, Any]) -> str:
@@ -824,6 +1218,8 @@ def report_profile(report_id: str, corpus: Corpus, deadline: str = "04-01", text
             v = _KIND_ZH.get(str(v), str(v))
         elif f == "level":
             v = LEVEL_ZH.get(str(v), str(v))
+        elif f == "source":
+            v = shown_source(str(v or ""))
         values.append("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
     metadata = pd.DataFrame({"field": [LABELS.get(f, f) for f in meta_fields], "value": values})
     when = timeliness(report, deadline)
@@ -836,12 +1232,16 @@ def report_profile(report_id: str, corpus: Corpus, deadline: str = "04-01", text
                           ["indicator", "indicator_name", "value", "unit", "raw", "approx", "qualifier", "sentence",
                            "section", "start", "end", "confidence", "reason", "corrected", "original_value",
                            "correction_note"]].reset_index(drop=True)
+    region_name = str(report.get("region") or "")
+    metrics["reason"] = [explain(t, region_name) for t in metrics["reason"]]
     checks = corpus.checks[(corpus.checks["report_id"] == report_id) & (corpus.checks["status"] != "pass")].reset_index(drop=True)
     missing = parts.loc[parts["status"] == "missing", "part_name"].tolist()
-    lacking = addressees.loc[~addressees["found"], "expected"].tolist()
+    lacking = addressees.loc[addressees["status"] == "未见", "expected"].tolist()
     summary = [when["text"]]
     summary.append("五项必备内容均可找到。" if not missing else f"未见：{'、'.join(missing)}。")
-    if len(addressees):
+    if len(addressees) and (addressees["status"] == "无法判断").all():
+        summary.append(f"主送/抄送：{NO_ADDRESSEE_BLOCK}。")
+    elif len(addressees):
         summary.append("主送/抄送对象符合要求。" if not lacking else f"主送或抄送中未见：{'、'.join(lacking)}。")
     summary.append(f"共提取{len(metrics)}项指标，{len(checks)}项一致性检查未通过或需复核。")
     n_fixed = int(metrics["corrected"].astype(bool).sum())
@@ -867,6 +1267,7 @@ def quality(corpus: Corpus) -> dict[str, pd.DataFrame]:
     as the report's figure, with the note saying why)."""
     reports = corpus.reports.copy()
     reports["label"] = [report_label(r) for r in reports.to_dict("records")]
+    reports["source"] = reports["source"].map(shown_source)
     overview = reports[["report_id", "label", "source", "issuer", "region", "report_year", "n_sections", "n_mentions",
                         "n_metrics"]].reset_index(drop=True)
     order = _taxonomy_order()
@@ -889,7 +1290,11 @@ def quality(corpus: Corpus) -> dict[str, pd.DataFrame]:
     unpromoted = unpromoted.assign(indicator_name=unpromoted["indicator"].map(names).fillna(""))
     unpromoted = unpromoted[["report_id", "region", "report_year", "indicator", "indicator_name", "raw", "kind", "scope",
                              "confidence", "note", "sentence"]].reset_index(drop=True)
-    return {"reports": overview, "coverage": coverage, "problems": corpus.problems.reset_index(drop=True),
+    unpromoted["note"] = [explain(n, r) for n, r in zip(unpromoted["note"], unpromoted["region"], strict=True)]
+    problems = corpus.problems.reset_index(drop=True)
+    if "reason" in problems.columns:
+        problems = problems.assign(reason=problems["reason"].map(explain), source=problems["source"].map(shown_source))
+    return {"reports": overview, "coverage": coverage, "problems": problems,
             "checks": checks, "unpromoted": unpromoted, "corrections": corrections_of(corpus)}
 
 

@@ -12,9 +12,12 @@ The module knows frames and formats, nothing about notebooks or parsing::
         title="法治政府建设年度报告：同比",
     )
 
-Every data sheet gets a bold, frozen header row, an autofilter, column widths that count
-a Chinese character as two, number formats by column kind and, on request, up/down colours
-and a native Excel chart.
+Every data sheet gets a bold, frozen header row (and, on request, frozen label columns), an
+autofilter, column widths that count a Chinese character as two, rows as tall as their wrapped
+text, number formats by column kind (or one per row, for long tables of mixed indicators),
+printing on the page width with the header repeated and, on request, up/down colours, the
+workbook's own formulas over its cells (增减 = 本期 − 上期) and native Excel charts (several per
+sheet: small multiples). The 说明 sheet prints on one page.
 
 Text is always text. A string from a report that looks like a formula (``=HYPERLINK(...)``,
 ``+1+1``, ``-2``, ``@SUM(A1)``, also after leading blanks, or starting with a tab or CR) is
@@ -62,6 +65,7 @@ __all__ = [
     "clean_text",
     "display_width",
     "file_timestamp",
+    "formula_text",
     "infer_decimals",
     "infer_kind",
     "looks_like_formula",
@@ -82,6 +86,7 @@ DEFAULT_TIMESTAMP = dt.datetime(2000, 1, 1)
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
 HEADER_FONT = Font(bold=True)
+TOP = Alignment(vertical="top")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 UP_FILL = PatternFill("solid", fgColor="C6EFCE")  # Excel's "Good" style
 UP_FONT = Font(color="006100")
@@ -125,6 +130,13 @@ class ColumnFormat:
     decimals: int | None = None
     width: float | None = None
     wrap: bool | None = None
+    #: one number format per row (a long table whose rows are different indicators: counts as
+    #: ``#,##0``, a rate with the decimals its source gives); overrides ``kind``'s format
+    row_formats: tuple[str, ...] | None = None
+    #: an Excel formula written instead of the value wherever the value is not missing, with
+    #: ``{column}`` standing for that column's cell in the same row: ``"{cur_value}-{prev_value}"``.
+    #: The workbook's own formulas only; text from reports never becomes one.
+    formula: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +155,12 @@ class ChartSpec:
     y_title: str | None = None
     x_title: str | None = None
     horizontal: bool = False
+    #: frame rows ``(first, stop)`` the chart draws (default: all), for one chart per block of rows
+    rows: tuple[int, int] | None = None
+    #: the cell of the chart's top-left corner (default: beside or under the table)
+    anchor: str | None = None
+    #: size in cm (default: fitted to the number of bars)
+    size: tuple[float, float] | None = None
 
 
 @dataclass
@@ -164,6 +182,10 @@ class Sheet:
     #: ``{value column: note column}``: a value cell whose row has a note is filled with
     #: :data:`CORRECTED_FILL` (so is the note), e.g. ``{"value": "correction_note"}``.
     marks: Mapping[str, str] | None = None
+    #: more charts (small multiples: one per indicator, each over its own ``rows``)
+    charts: Sequence[ChartSpec] = ()
+    #: label columns frozen at the left with the header row (region, indicator …)
+    freeze_columns: int = 0
 
 
 @dataclass
@@ -428,19 +450,43 @@ def _shown(value: Any, column: _Column) -> str:
     return str(value)
 
 
+#: A header wider than this wraps (its row grows) instead of widening its column.
+HEADER_MAX_WIDTH = 18
+#: Points per line of text: rows that wrap get the height of their longest cell, since
+#: LibreOffice does not grow a row for wrapped text on its own when it opens the file.
+LINE_HEIGHT = 15.0
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapping column ``width`` characters wide.
+
+    >>> wrapped_lines("法律援助案件", 20), wrapped_lines("法律援助案件" * 4, 20), wrapped_lines("甲\\n乙", 20)
+    (1, 3, 2)
+    """
+    room = max(width - 1, 1)
+    return sum(max(1, math.ceil(display_width(line) / room)) for line in str(text).split("\n"))
+
+
 def _fit_widths(ws: Worksheet, columns: list[_Column]) -> None:
+    heights = [1] * (max((len(c.values) for c in columns), default=0) + 1)
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         content = max((display_width(_shown(v, column)) for v in column.values), default=0)
-        header = display_width(column.label) + 3  # room for the filter button
+        header = min(display_width(column.label), HEADER_MAX_WIDTH) + 3  # room for the filter button
         wanted = max(content + 2, header, MIN_WIDTH)
         width = column.fmt.width or min(wanted, MAX_WIDTH)
         ws.column_dimensions[letter].width = width
+        heights[0] = max(heights[0], wrapped_lines(column.label, width - 3))
         wrap = column.fmt.wrap if column.fmt.wrap is not None else wanted > width
         if wrap:
             alignment = Alignment(wrap_text=True, vertical="top")
-            for row in range(2, len(column.values) + 2):
+            for row, value in enumerate(column.values, start=2):
                 ws.cell(row=row, column=index).alignment = alignment
+                if isinstance(value, str):
+                    heights[row - 1] = max(heights[row - 1], wrapped_lines(value, width))
+    for row, lines in enumerate(heights, start=1):
+        if lines > 1:
+            ws.row_dimensions[row].height = min(409.0, LINE_HEIGHT * lines + 2)
 
 
 def _highlight(ws: Worksheet, columns: list[_Column], names: Sequence[str]) -> None:
@@ -468,6 +514,9 @@ def _mark(ws: Worksheet, columns: list[_Column], marks: Mapping[str, str]) -> No
 def _add_chart(ws: Worksheet, columns: list[_Column], spec: ChartSpec, n_rows: int) -> None:
     if n_rows == 0:
         return
+    first, stop = spec.rows or (0, n_rows)
+    if stop <= first:
+        return
     position = {column.name: index for index, column in enumerate(columns, start=1)}
     chart: BarChart | LineChart
     if spec.kind == "line":
@@ -477,9 +526,11 @@ def _add_chart(ws: Worksheet, columns: list[_Column], spec: ChartSpec, n_rows: i
         chart.type = "bar" if spec.horizontal else "col"
         chart.grouping = "clustered"
     for name in spec.values:
-        ref = Reference(ws, min_col=position[name], min_row=1, max_row=n_rows + 1)
-        chart.add_data(ref, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=position[spec.category], min_row=2, max_row=n_rows + 1))
+        if spec.rows is None:
+            chart.add_data(Reference(ws, min_col=position[name], min_row=1, max_row=n_rows + 1), titles_from_data=True)
+        else:
+            chart.add_data(Reference(ws, min_col=position[name], min_row=first + 2, max_row=stop + 1))
+    chart.set_categories(Reference(ws, min_col=position[spec.category], min_row=first + 2, max_row=stop + 1))
     chart.title = spec.title
     chart.y_axis.title = spec.y_title
     chart.x_axis.title = spec.x_title
@@ -488,12 +539,15 @@ def _add_chart(ws: Worksheet, columns: list[_Column], spec: ChartSpec, n_rows: i
     chart.x_axis.tickLblPos = "low"  # category labels at the edge, clear of negative bars
     if len(spec.values) == 1:
         chart.legend = None
+    bars = stop - first
     if spec.horizontal:
         chart.x_axis.scaling.orientation = "maxMin"  # first row on top, as in the table
-        chart.width, chart.height = 16, max(7.5, 0.6 * n_rows + 3)
+        chart.width, chart.height = 16, max(7.5, 0.6 * bars + 3)
     else:
-        chart.width, chart.height = max(16, 1.2 * n_rows * len(spec.values) + 4), 8.5
-    ws.add_chart(chart, chart_anchor(len(columns), n_rows))
+        chart.width, chart.height = max(16, 1.2 * bars * len(spec.values) + 4), 8.5
+    if spec.size:
+        chart.width, chart.height = spec.size
+    ws.add_chart(chart, spec.anchor or chart_anchor(len(columns), n_rows))
 
 
 #: Sheets wider than this get their chart under the table, where it is seen without scrolling.
@@ -531,8 +585,16 @@ def _check_sheet(sheet: Sheet, seen: set[str]) -> None:
     seen.add(name.casefold())
     columns = list(sheet.frame.columns)
     wanted = _highlighted(sheet)
-    if sheet.chart is not None:
-        wanted += [sheet.chart.category, *sheet.chart.values]
+    for chart in _charts(sheet):
+        wanted += [chart.category, *chart.values]
+    formats = sheet.columns or {}
+    for name, fmt in formats.items():
+        if isinstance(fmt, ColumnFormat) and name in columns:
+            if fmt.row_formats is not None and len(fmt.row_formats) != len(sheet.frame):
+                raise ReportlibError(f"Sheet {sheet.name!r}: column {name!r} has {len(fmt.row_formats)} row formats "
+                                     f"for {len(sheet.frame)} rows.")
+            if fmt.formula:
+                wanted += re.findall(r"\{(\w+)\}", fmt.formula)
     missing = [column for column in wanted if column not in columns]
     if missing:
         raise ReportlibError(
@@ -542,31 +604,67 @@ def _check_sheet(sheet: Sheet, seen: set[str]) -> None:
         raise ReportlibError(f"Sheet {sheet.name!r}: {len(sheet.frame)} rows do not fit in one Excel sheet.")
 
 
+def _charts(sheet: Sheet) -> list[ChartSpec]:
+    return ([sheet.chart] if sheet.chart is not None else []) + list(sheet.charts)
+
+
+def formula_text(template: str, letters: Mapping[str, str], row: int) -> str:
+    """A column formula for one row: ``{name}`` becomes that column's cell.
+
+    >>> formula_text("{cur}-{prev}", {"cur": "F", "prev": "D"}, 2)
+    '=F2-D2'
+    >>> formula_text('IF({prev}=0,"",({cur}-{prev})/{prev})', {"cur": "F", "prev": "D"}, 7)
+    '=IF(D7=0,"",(F7-D7)/D7)'
+    """
+    body = re.sub(r"\{(\w+)\}", lambda m: f"{letters[m.group(1)]}{row}", template)
+    return body if body.startswith("=") else "=" + body
+
+
+def _set_print_layout(ws: Worksheet, title_rows: str | None) -> None:
+    """Landscape, every column on the page width (as many pages down as needed), header rows repeated."""
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+
+
 def _write_data_sheet(ws: Worksheet, sheet: Sheet) -> None:
     columns = _resolve_columns(sheet)
+    letters = {column.name: get_column_letter(index) for index, column in enumerate(columns, start=1)}
     header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for index, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=index)
         _put(cell, column.label)
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, header_alignment
+        row_formats = column.fmt.row_formats
         for row, value in enumerate(column.values, start=2):
             cell = ws.cell(row=row, column=index)
-            _put(cell, value)
-            cell.number_format = column.number_format if not isinstance(value, str) else "@"
+            cell.alignment = TOP  # a row that grows for wrapped text keeps its numbers level with it
+            if column.fmt.formula and value is not None and not isinstance(value, str):
+                cell.value = formula_text(column.fmt.formula, letters, row)  # our own formula, never report text
+                cell.data_type = "f"
+            else:
+                _put(cell, value)
+            if isinstance(value, str):
+                cell.number_format = "@"
+            else:
+                cell.number_format = row_formats[row - 2] if row_formats else column.number_format
     n_rows = len(sheet.frame)
     last = get_column_letter(max(len(columns), 1))
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"{get_column_letter(min(sheet.freeze_columns, len(columns)) + 1)}2"
     ws.auto_filter.ref = f"A1:{last}{n_rows + 1}"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    if len(columns) <= CHART_BESIDE_MAX_COLUMNS:  # a wide sheet fitted to one page would be unreadable
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _set_print_layout(ws, "1:1")
+    if sheet.freeze_columns:
+        ws.print_title_cols = f"A:{get_column_letter(min(sheet.freeze_columns, len(columns)))}"
     _fit_widths(ws, columns)
     _highlight(ws, columns, _highlighted(sheet))
     _mark(ws, columns, sheet.marks or {})
-    if sheet.chart is not None:
-        _add_chart(ws, columns, sheet.chart, n_rows)
+    for chart in _charts(sheet):
+        _add_chart(ws, columns, chart, n_rows)
 
 
 def _write_about_sheet(ws: Worksheet, title: str, rows: list[tuple[str, str]]) -> None:
@@ -578,8 +676,18 @@ def _write_about_sheet(ws: Worksheet, title: str, rows: list[tuple[str, str]]) -
         _put(key_cell, key)
         _put(value_cell, value)
         key_cell.font, key_cell.alignment, value_cell.alignment = HEADER_FONT, top, top
-    ws.column_dimensions["A"].width = min(30, max([12, *(display_width(k) + 2 for k, _ in rows)]))
+    key_width = min(30, max([12, *(display_width(k) + 2 for k, _ in rows)]))
+    ws.column_dimensions["A"].width = key_width
     ws.column_dimensions["B"].width = 90
+    for row, (key, value) in enumerate(rows, start=3):
+        lines = max(wrapped_lines(value, 90), wrapped_lines(key, key_width))
+        if lines > 1:
+            ws.row_dimensions[row].height = min(409.0, LINE_HEIGHT * lines + 2)
+    # on one page: the value column wraps, the page is as wide and as tall as the text
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _about_rows(

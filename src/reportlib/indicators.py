@@ -50,6 +50,23 @@ class Indicator:
     share_is_level: bool
     gap: int
     source: dict = field(repr=False, compare=False, hash=False, default_factory=dict)
+    #: (pattern, wanted, name): the name shown when the clause before the number matches the
+    #: pattern (``wanted`` true) or does not (``wanted`` false)
+    named_as: tuple[tuple[re.Pattern[str], bool, str], ...] = ()
+
+    def name_for(self, sentence: str, raw: str = "") -> str:
+        """The name the text supports: a ``named_as`` name when the clause that carries ``raw``
+        in ``sentence`` (the whole sentence without ``raw``) meets its condition, else ``name_zh``."""
+        if not self.named_as:
+            return self.name_zh
+        clause = clause_before(sentence, raw)
+        return next((name for pattern, wanted, name in self.named_as if bool(pattern.search(clause)) == wanted),
+                    self.name_zh)
+
+    @property
+    def plain_name(self) -> str:
+        """The name that claims least: the one shown when the qualifying wording is absent."""
+        return next((name for _, wanted, name in self.named_as if not wanted), self.name_zh)
 
 
 @dataclass(frozen=True)
@@ -83,6 +100,17 @@ def _expand(pattern: str, pieces: dict[str, str], where: str) -> str:
     return re.sub(r"\{([a-z_]+)\}", sub, pattern)
 
 
+def _named_as(entries: object, pieces: dict[str, str], where: str) -> tuple[tuple[re.Pattern[str], bool, str], ...]:
+    if not entries:
+        return ()
+    ok = isinstance(entries, list) and all(
+        isinstance(e, dict) and "name_zh" in e and (("when" in e) != ("unless" in e)) for e in entries)
+    if not ok:
+        raise TaxonomyError(f"{where}: named_as must be a list of {{when: pattern, name_zh: name}} or {{unless: …}}")
+    return tuple((_compile(str(e.get("when", e.get("unless"))), pieces, where), "when" in e, str(e["name_zh"]))  # type: ignore[misc]
+                 for e in entries)  # type: ignore[union-attr]
+
+
 def _compile(patterns: list[str] | str | None, pieces: dict[str, str], where: str, template: str = "{}",
              guard: bool = False) -> re.Pattern[str] | None:
     if not patterns:
@@ -95,6 +123,27 @@ def _compile(patterns: list[str] | str | None, pieces: dict[str, str], where: st
         return guarded(pattern) if guard else re.compile(pattern)
     except re.error as exc:
         raise TaxonomyError(f"{where}: invalid regular expression ({exc}): {body}") from exc
+
+
+_CLAUSE_BREAK = re.compile(r"[，,;；。！？!?\n]")
+
+
+def clause_before(sentence: str, raw: str = "") -> str:
+    """The clause of ``sentence`` that ends at (the first occurrence of) ``raw``: from the last
+    clause break before it up to it. Without ``raw`` (or when it is absent), the whole sentence.
+
+    >>> clause_before("落实负责人出庭制度，全区出庭应诉率达100%。", "100%")
+    '全区出庭应诉率达'
+    >>> clause_before("行政机关负责人出庭应诉率达100%，同比提高1.31%。", "100%")
+    '行政机关负责人出庭应诉率达'
+    >>> clause_before("出庭应诉率达100%。", "98%")
+    '出庭应诉率达100%。'
+    """
+    at = sentence.find(raw) if raw else -1
+    if at < 0:
+        return sentence
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, at)), default=0)
+    return sentence[left:at]
 
 
 REQUIRED = ("name_zh", "unit", "kind", "description", "units")
@@ -160,6 +209,7 @@ def _load(path: Path) -> Taxonomy:
                 share_is_level=bool(spec.get("share_is_level", False)),
                 gap=gap,
                 source=dict(spec),
+                named_as=_named_as(spec.get("named_as"), pieces, where),
             )
         )
     by_unit: dict[str, list[Indicator]] = {}

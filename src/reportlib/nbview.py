@@ -12,12 +12,14 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 from IPython.display import HTML as _IPythonHTML
 
-from reportlib.analysis import LABELS, format_value, readable_codes
+from reportlib.analysis import LABELS, format_pct, format_value, readable_codes, split_notes
 
 #: The class that math typesetters (MathJax in JupyterLab and classic Notebook) leave alone.
 NO_MATH = "tex2jax_ignore mathjax_ignore"
@@ -35,11 +37,15 @@ class HTML(_IPythonHTML):
 __all__ = [
     "MINUS",
     "bullets",
+    "cite",
     "cross_table",
+    "cross_wide",
+    "excel_link",
     "fmt_number",
     "fmt_pct",
     "fmt_signed",
     "message",
+    "split_notes",
     "table",
     "with_mark",
     "yoy_evidence",
@@ -113,7 +119,7 @@ def fmt_pct(value: Any) -> str:
     >>> fmt_pct(-22.888283), fmt_pct(float("nan"))
     ('−22.9%', '')
     """
-    return fmt_signed(value, "%", 1)
+    return format_pct(value)
 
 
 def table(frame: pd.DataFrame, columns: Sequence[str] | None = None, labels: Mapping[str, str] | None = None,
@@ -199,11 +205,15 @@ def with_mark(sentence: str, raw: str) -> str:
 
 
 def yoy_table(yoy: pd.DataFrame) -> HTML:
-    """The year-over-year frame as a reader's table: 指标, 上期, 本期, 增减, 变化率, 口径说明."""
+    """The year-over-year frame as a reader's table: 指标, 上期, 本期, 增减, 变化率, 口径说明.
+
+    A note every row shares (two issuers, say) is written once above the table; the 口径说明
+    column keeps what is particular to a row."""
     if yoy.empty:
         return HTML("<p><em>（无可比较的指标）</em></p>")
+    common, own = split_notes(yoy["scope_note"].tolist())
     rows = []
-    for r in yoy.itertuples(index=False):
+    for r, note in zip(yoy.itertuples(index=False), own, strict=True):
         colour = _UP if r.direction == "up" else _DOWN if r.direction == "down" else "inherit"
         change = fmt_signed(r.abs_change, "", None)
         if r.unit == "元":
@@ -220,45 +230,111 @@ def yoy_table(yoy: pd.DataFrame) -> HTML:
                         getattr(r, "cur_correction_note", "")),
             f'<span style="color:{colour}">{html.escape(change)}</span>',
             f'<span style="color:{colour}">{html.escape(fmt_pct(r.pct_change))}</span>',
-            html.escape(r.scope_note),
+            html.escape(note),
         ]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        rows.append("<tr>" + "".join(f'<td class="num">{c}</td>' if 0 < i < 5 else f"<td>{c}</td>"
+                                     for i, c in enumerate(cells)) + "</tr>")
     head = "".join(f"<th>{h}</th>" for h in ("指标", "上期", "本期", "增减", "变化率", "口径说明"))
-    return HTML(f'<table class="dataframe"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    lead = f'<p class="scope-note">口径说明（适用于下表各行）：{html.escape("；".join(common))}。</p>' if common else ""
+    return HTML(f'{lead}<table class="dataframe"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def yoy_evidence(yoy: pd.DataFrame) -> HTML:
-    """For each row: the narrative, then both evidence sentences (the number marked), issuer and file."""
+def cite(issuer: str, doc_number: str = "", source: str = "") -> str:
+    """How evidence names its report: issuer and 文号, the file name only when there is no 文号.
+
+    >>> cite("泉州市鲤城区司法局", "泉鲤司〔2024〕6号", "seeds/000.txt"), cite("厦门市司法局", "", "/in/004.txt")
+    ('泉州市鲤城区司法局 泉鲤司〔2024〕6号', '厦门市司法局，文件004.txt')
+    """
+    if doc_number:
+        return f"{issuer} {doc_number}"
+    name = PurePath(str(source)).name
+    return f"{issuer}，文件{name}" if name else issuer
+
+
+def yoy_evidence(yoy: pd.DataFrame, reports: pd.DataFrame | None = None) -> HTML:
+    """For each row: the narrative, then both evidence sentences (the number marked), cited by
+    issuer and 文号 (``reports`` gives the 文号; the file name only as a last resort). Notes
+    every row shares are left to the table above."""
+    numbers = reports.set_index("report_id")["doc_number"].to_dict() if reports is not None else {}
+    _, own = split_notes(yoy["scope_note"].tolist())
     blocks = []
-    for r in yoy.itertuples(index=False):
+    for r, own_note in zip(yoy.itertuples(index=False), own, strict=True):
         sides = []
-        for year, sentence, raw, issuer, source in (
-            (r.prev_year, r.prev_sentence, r.prev_raw, r.prev_issuer, r.prev_source),
-            (r.cur_year, r.cur_sentence, r.cur_raw, r.cur_issuer, r.cur_source),
+        for year, sentence, raw, issuer, source, rid in (
+            (r.prev_year, r.prev_sentence, r.prev_raw, r.prev_issuer, r.prev_source, r.prev_report_id),
+            (r.cur_year, r.cur_sentence, r.cur_raw, r.cur_issuer, r.cur_source, r.cur_report_id),
         ):
             sides.append(
-                f"<li><strong>{year}年</strong>（{html.escape(issuer)}，{html.escape(source)}）："
+                f"<li><strong>{year}年</strong>（{html.escape(cite(issuer, str(numbers.get(rid, '') or ''), source))}）："
                 f"“{with_mark(sentence, raw)}”</li>"
             )
-        note = f'<p style="color:#57606a">{html.escape(r.scope_note)}</p>' if r.scope_note else ""
+        note = f'<p style="color:#57606a">{html.escape(own_note)}。</p>' if own_note else ""
         for year, fix in ((r.prev_year, getattr(r, "prev_correction_note", "")), (r.cur_year, getattr(r, "cur_correction_note", ""))):
             if fix:
                 note += f'<p style="{_CORRECTED}">{year}年数值：{html.escape(fix)}</p>'
-
         blocks.append(f"<h4>{html.escape(r.narrative)}</h4><ul>{''.join(sides)}</ul>{note}")
     return HTML("".join(blocks) or "<p><em>（无）</em></p>")
 
 
 def cross_table(cross: pd.DataFrame, per_capita: bool = True) -> HTML:
-    """The cross-district frame as a reader's table, one block of rows per indicator."""
-    columns = ["indicator_name", "region", "value", "rank"]
+    """The cross-district frame as a reader's long table, one block of rows per indicator: value,
+    rank among comparable regions (and on what basis), per 10,000 residents, why a row is not ranked."""
+    columns = ["indicator_name", "region", "value", "rank", "rank_basis"]
     formats: dict[str, Any] = {"rank": lambda v: f"{int(v)}"}
     shown = cross.copy()
     shown["value"] = [format_value(v, u, a) for v, u, a in zip(cross["value"], cross["unit"], cross["approx"], strict=True)]
+    shown["per_10k"] = ["" if _missing(v) else f"{fmt_number(v / 10000, 2)}万元" if u == "元" else f"{fmt_number(v, 2)}{u}"
+                        for v, u in zip(cross["per_10k"], cross["unit"], strict=True)]
     if per_capita:
         columns += ["per_10k", "population_year", "per_capita_note"]
         formats["population_year"] = lambda v: f"{int(v)}"
-    columns += ["level_note", "issuer"]
+    columns += ["compare_note", "issuer"]
     if "correction_note" in cross.columns:
         columns.append("correction_note")
     return table(shown, columns, formats=formats)
+
+
+def cross_wide(cross: pd.DataFrame, per_capita: bool = True) -> HTML:
+    """Indicators down, one column per region (values as the reports write them), then per
+    10,000 residents per region (the header names the population year) and the ranking among
+    comparable regions; a row's regions that are not comparable are not ranked."""
+    if cross.empty:
+        return HTML("<p><em>（无数据）</em></p>")
+    regions = list(dict.fromkeys(cross.sort_values(["level", "region_code"])["region"]))
+    years = cross.dropna(subset=["population_year"]).drop_duplicates("region").set_index("region")["population_year"]
+    capita = per_capita and cross["per_10k"].notna().any()
+    head = ["指标", *regions, "排名（同类地区之间）"]
+    if capita:
+        head += [f"{r}每万人" + (f"（{int(years[r])}年人口）" if r in years.index else "") for r in regions]
+    rows = []
+    for (_, name), group in cross.groupby(["indicator", "indicator_name"], sort=False):
+        by_region = group.set_index("region")
+        cells = [name]
+        for region in regions:
+            if region in by_region.index:
+                r = by_region.loc[region]
+                cells.append(format_value(r["value"], r["unit"], bool(r["approx"])))
+            else:
+                cells.append("")
+        ranked = group[group["comparable"]]
+        cells.append("；".join(f"{r}第{int(k)}" for r, k in zip(ranked["region"], ranked["rank"], strict=True))
+                     + (f"（按{ranked['rank_basis'].iloc[0]}）" if len(ranked) else "不排名"))
+        if capita:
+            for region in regions:
+                value = by_region.loc[region, "per_10k"] if region in by_region.index else math.nan
+                unit = str(by_region.loc[region, "unit"]) if region in by_region.index else ""
+                cells.append("" if _missing(value) else (f"{fmt_number(value / 10000, 2)}万元" if unit == "元"
+                                                         else f"{fmt_number(value, 2)}{unit}"))
+        rank_at = 1 + len(regions)
+        rows.append("<tr>" + "".join(
+            f'<td class="{"rank" if i == rank_at else "num" if i else "label"}">{html.escape(str(c))}</td>'
+            for i, c in enumerate(cells)) + "</tr>")
+    header = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    return HTML(f'<table class="dataframe"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def excel_link(path: Any) -> HTML:
+    """The line naming the workbook, as a link next to the page: ``Excel 工作簿：<a>同比_….xlsx</a>``."""
+    name = PurePath(str(path)).name
+    return HTML(f'<p class="excel-link">Excel 工作簿：<a href="{html.escape(quote(name))}">{html.escape(name)}</a></p>')
+

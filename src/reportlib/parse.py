@@ -469,7 +469,7 @@ def _select_metrics(result: ParsedReport, taxonomy: Taxonomy) -> None:
         result.metrics.append(
             (
                 b[_M["report_id"]], b[_M["source"]], b[_M["issuer"]], b[_M["region"]], b[_M["region_code"]],
-                b[_M["report_year"]], ind_id, ind.name_zh, b[_M["value"]], b[_M["unit"]], b[_M["unit_raw"]],
+                b[_M["report_year"]], ind_id, ind.name_for(b[_M["sentence"]], b[_M["raw"]]), b[_M["value"]], b[_M["unit"]], b[_M["unit_raw"]],
                 b[_M["approx"]], b[_M["qualifier"]], b[_M["kind"]], b[_M["raw"]], b[_M["sentence"]], b[_M["start"]],
                 b[_M["end"]], b[_M["mention_id"]], b[_M["section"]], confidence, "; ".join(reasons), len(rows),
                 " | ".join(sorted({r[_M["raw"]] for r in rows if r is not best})),

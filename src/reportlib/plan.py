@@ -2,8 +2,10 @@
 
 Derived from the corpus alone: one year-over-year run per region with reports for two or more
 years, one cross-district run per year with two or more regions, one profile per report and one
-parse-quality run. File names are ASCII and deterministic (``year_over_year-350502``,
-``cross_district-2023``, ``report_profile-a17f6c7e72e8``, ``parse_quality``).
+parse-quality run. File names are the ones staff recognise — region, years and issuer — and
+depend on the corpus alone, so they stay the same from build to build: ``同比_鲤城区_2023-2024``,
+``横向比较_2023``, ``报告概况_鲤城区_2023_泉州市鲤城区司法局``, ``解析质量``. Where two regions share
+a name the division code is added; where two reports would share a name, the report id.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import pandas as pd
 from reportlib.analysis import report_label
 from reportlib.corpus import Corpus
 
-__all__ = ["QUALITY_NAME", "Run", "cross_name", "derive_plan", "profile_name", "safe_name", "yoy_name"]
+__all__ = ["QUALITY_NAME", "Run", "cross_name", "derive_plan", "file_stem", "profile_name", "safe_name", "yoy_name"]
 
-QUALITY_NAME = "parse_quality"
+QUALITY_NAME = "解析质量"
+_NOT_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
 
 
 def safe_name(text: str) -> str:
@@ -32,19 +35,40 @@ def safe_name(text: str) -> str:
     return name if name and not name.startswith("-") and re.match(r"[A-Za-z0-9]", name) else "x-" + name
 
 
-def yoy_name(region_code: str) -> str:
-    """``year_over_year-350502``."""
-    return f"year_over_year-{safe_name(region_code)}"
+def file_stem(*parts: Any) -> str:
+    """A file name (without extension) from ``parts`` joined by ``_``: Chinese kept, characters
+    that file systems or shells trip on dropped.
+
+    >>> file_stem("同比", "鲤城区", "2023-2024"), file_stem("报告概况", "鲤城区", 2023, "泉州市 鲤城区/司法局")
+    ('同比_鲤城区_2023-2024', '报告概况_鲤城区_2023_泉州市鲤城区司法局')
+    >>> file_stem("报告概况", "", None, "x")
+    '报告概况_x'
+    """
+    cleaned = [_NOT_IN_NAMES.sub("", str(p)).strip(".") for p in parts if p is not None and str(p) != ""]
+    return "_".join(p for p in cleaned if p)[:120] or "报告"
+
+
+def yoy_name(region_code: str, region: str = "", years: tuple[int, int] | None = None) -> str:
+    """``同比_鲤城区_2023-2024`` (with region name and years), else ``同比_350502``."""
+    if region and years:
+        return file_stem("同比", region, f"{int(years[0])}-{int(years[1])}")
+    return file_stem("同比", region or region_code)
 
 
 def cross_name(year: int) -> str:
-    """``cross_district-2023``."""
-    return f"cross_district-{int(year)}"
+    """``横向比较_2023``."""
+    return file_stem("横向比较", int(year))
 
 
-def profile_name(report_id: str) -> str:
-    """``report_profile-a17f6c7e72e8``."""
-    return f"report_profile-{safe_name(report_id)}"
+def profile_name(report_id: str, report: dict[str, Any] | None = None) -> str:
+    """``报告概况_鲤城区_2023_泉州市鲤城区司法局`` for a report row, else ``报告概况_a17f6c7e72e8``."""
+    if report:
+        year = report.get("report_year")
+        year = None if year is None or pd.isna(year) else int(year)
+        stem = file_stem("报告概况", report.get("region") or "", year, report.get("issuer") or "")
+        if stem != "报告概况":
+            return stem
+    return file_stem("报告概况", report_id)
 
 
 @dataclass(frozen=True)
@@ -60,24 +84,30 @@ class Run:
 
 
 def derive_plan(corpus: Corpus) -> list[Run]:
-    """Every run the corpus calls for, in a stable order (quality, year over year, cross-district, profiles)."""
+    """Every run the corpus calls for, in a stable order (quality, year over year, cross-district, profiles).
+
+    Each run's parameters carry ``output_name``, the run's name, so that the notebook names its
+    workbook as the build names the page."""
     reports = corpus.reports
     runs = [
         Run(QUALITY_NAME, "parse_quality.ipynb", "解析质量",
             f"{len(reports)}份报告读到了什么：各报告的指标覆盖、问题、未通过的一致性检查、未采用的数字。",
-            "总览", {}),
+            "总览", {"output_name": QUALITY_NAME}),
     ]
     dated = reports[(reports["region_code"] != "") & reports["report_year"].notna()]
+    shared_names = {name for name, codes in dated.groupby("region")["region_code"].nunique().items() if codes > 1}
     for code, group in sorted(dated.groupby("region_code"), key=lambda kv: kv[0]):
         years = sorted({int(y) for y in group["report_year"]})
         if len(years) < 2:
             continue
         region = str(group.iloc[0]["region"])
+        shown = f"{region}{code}" if region in shared_names else region
         issuers = "、".join(dict.fromkeys(group.sort_values("report_year")["issuer"]))
+        name = yoy_name(code, shown, (years[-2], years[-1]))
         runs.append(Run(
-            yoy_name(code), "year_over_year.ipynb", f"同比：{region} {years[-2]}→{years[-1]}",
+            name, "year_over_year.ipynb", f"同比：{region} {years[-2]}→{years[-1]}",
             f"{region}（{code}）{years[-2]}年与{years[-1]}年共有指标的增减、变化率和两年原文依据；来源：{issuers}。",
-            "同比分析", {"region": code},
+            "同比分析", {"region": code, "output_name": name},
         ))
     for year, group in sorted(dated.groupby(dated["report_year"].astype(int)), key=lambda kv: kv[0]):
         regions = list(dict.fromkeys(group.sort_values("region_code")["region"]))
@@ -85,18 +115,21 @@ def derive_plan(corpus: Corpus) -> list[Run]:
             continue
         runs.append(Run(
             cross_name(year), "cross_district.ipynb", f"横向比较：{int(year)}年",
-            f"{int(year)}年{'、'.join(regions)}的共有指标并列、排名和每万人数值（附人口数据年份与来源）。",
-            "横向比较", {"year": int(year)},
+            f"{int(year)}年{'、'.join(regions)}的共有指标并列；同一层级、同类发布机关的地区之间排名，附每万人数值（人口数据年份与来源）。",
+            "横向比较", {"year": int(year), "output_name": cross_name(year)},
         ))
     ordered = reports.assign(_y=reports["report_year"].fillna(0)).sort_values(["region_code", "_y", "report_id"])
-    for r in ordered.to_dict("records"):
+    records = ordered.to_dict("records")
+    stems = [profile_name(str(r["report_id"]), r) for r in records]
+    for r, stem in zip(records, stems, strict=True):
         label = report_label(r)
         year = r.get("report_year")
+        name = stem if stems.count(stem) == 1 else file_stem(stem, r["report_id"])
         runs.append(Run(
-            profile_name(str(r["report_id"])), "report_profile.ipynb", f"报告概况：{label}",
+            name, "report_profile.ipynb", f"报告概况：{label}",
             f"《{r['title'] or r['source']}》：基本信息、是否按时公开、五项必备内容、主送抄送、提纲、提取的指标"
             + ("" if year is None or pd.isna(year) else f"（{int(year)}年度）") + "。",
-            "报告概况", {"report_id": str(r["report_id"])},
+            "报告概况", {"report_id": str(r["report_id"]), "output_name": name},
         ))
     return runs
 

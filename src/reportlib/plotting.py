@@ -27,7 +27,9 @@ __all__ = [
     "cjk_font_name",
     "cjk_font_path",
     "format_number",
+    "percent_label",
     "setup_matplotlib",
+    "small_multiples",
 ]
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -126,6 +128,65 @@ def format_number(value: float, signed: bool = False) -> str:
     return text
 
 
+def percent_label(value: float) -> str:
+    """A percent change as the table and the narrative round it (one decimal, ``−`` minus).
+
+    >>> percent_label(-22.888), percent_label(29.7), percent_label(float("nan"))
+    ('−22.9%', '+29.7%', '')
+    """
+    from reportlib.analysis import format_pct
+
+    return format_pct(value)
+
+
+def small_multiples(
+    df: pd.DataFrame,
+    panel: str,
+    category: str,
+    value: str,
+    title: str,
+    *,
+    unit: str | None = None,
+    label: str | None = None,
+    columns: int = 2,
+    highlight: str | None = None,
+) -> Figure:
+    """One small horizontal bar chart per value of ``panel`` (an indicator), each on its own scale,
+    so that 3,454 disputes do not make 7 requests an invisible bar. ``unit`` names a column whose
+    first value per panel goes into the panel title; ``label`` a column of ready bar labels;
+    ``highlight`` a boolean column: bars where it is false are drawn grey (e.g. not ranked).
+    """
+    setup_matplotlib()
+    panels = list(dict.fromkeys(df[panel]))
+    n = max(len(panels), 1)
+    cols = min(columns, n)
+    rows = math.ceil(n / cols)
+    tallest = max((int((df[panel] == p).sum()) for p in panels), default=1)
+    height = max(1.6, 0.38 * tallest + 1.0)
+    fig = Figure(figsize=(5.2 * cols, height * rows + 0.6), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for i, name in enumerate(panels):
+        ax = axes[i // cols][i % cols]
+        part = df[df[panel] == name]
+        values = pd.to_numeric(part[value], errors="coerce").astype(float).tolist()
+        colours = [BAR_COLOUR if highlight is None or bool(h) else "#b0b7c3"
+                   for h in (part[highlight] if highlight else [True] * len(part))]
+        bars = ax.barh(range(len(part)), values, color=colours)
+        texts = part[label].astype(str).tolist() if label else [format_number(v) for v in values]
+        ax.bar_label(bars, labels=texts, padding=2, fontsize=8)
+        ax.set_yticks(range(len(part)), part[category].astype(str).tolist())
+        ax.invert_yaxis()
+        ax.margins(x=0.3)
+        shown_unit = str(part[unit].iloc[0]) if unit and len(part) and str(part[unit].iloc[0]) else ""
+        ax.set_title(f"{name}" + (f"（{shown_unit}）" if shown_unit else ""), fontsize=10)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.spines[["top", "right"]].set_visible(False)
+    for j in range(len(panels), rows * cols):
+        axes[j // cols][j % cols].set_visible(False)
+    fig.suptitle(title)
+    return fig
+
+
 def _new_figure(n_categories: int, horizontal: bool) -> Figure:
     """A pyplot-free figure (so a notebook shows it once) sized for ``n_categories`` bars."""
     setup_matplotlib()
@@ -213,7 +274,7 @@ def change_chart(
     ax = fig.subplots()
     colours = [UP_COLOUR if v > 0 else DOWN_COLOUR if v < 0 else "#9e9e9e" for v in values]
     bars = ax.barh(range(len(categories)), values, color=colours)
-    texts = [format_number(v, signed=True) + ("%" if percent and not math.isnan(v) else "") for v in values]
+    texts = [(percent_label(v) if percent else format_number(v, signed=True)) for v in values]
     ax.bar_label(bars, labels=texts, padding=2, fontsize=8)
     ax.set_yticks(range(len(categories)), categories)
     ax.invert_yaxis()

@@ -8,23 +8,41 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import os
+import re
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
-from reportlib.analysis import LABELS, readable_codes, report_label
+from reportlib.analysis import (
+    LABELS,
+    confidence_text,
+    explain,
+    readable_codes,
+    report_label,
+    shown_source,
+    split_notes,
+)
 from reportlib.corrections import corrections_text
-from reportlib.excel import ChartSpec, ColumnFormat, Sheet, write_workbook
+from reportlib.excel import ChartSpec, ColumnFormat, Sheet, infer_decimals, number_format, write_workbook
+from reportlib.indicators import load_taxonomy
+from reportlib.normalize import squeezed
 
 __all__ = [
     "cross_district_workbook",
     "metrics_workbook",
+    "parameters_text",
     "profile_workbook",
     "quality_workbook",
+    "shown_number",
+    "source_line",
     "sources_text",
+    "value_formats",
     "year_over_year_workbook",
 ]
 
@@ -50,16 +68,121 @@ def _columns(frame: pd.DataFrame, special: Mapping[str, ColumnFormat] | None = N
     return out
 
 
+#: The rules the required parts, addressees and deadline come from, as staff cite them.
+RULES = "《法治政府建设与责任落实督察工作规定》"
+
+
+def source_line(report: Mapping[str, Any]) -> str:
+    """A report as staff cite it: 文号, issuer and title (the file name only when there is no 文号).
+
+    >>> source_line({"doc_number": "泉鲤司〔2024〕6号", "issuer": "泉州市鲤城区司法局", "title": "关于2023年度法治政府建设情况的报告",
+    ...              "source": "seeds/000.txt", "report_year": 2023})
+    '泉鲤司〔2024〕6号 泉州市鲤城区司法局《关于2023年度法治政府建设情况的报告》（2023年度）'
+    >>> source_line({"doc_number": "", "issuer": "厦门市司法局", "title": "厦门市司法局2024年法治政府建设年度报告",
+    ...              "source": "/data/in/004.txt", "report_year": 2024})
+    '厦门市司法局《厦门市司法局2024年法治政府建设年度报告》（2024年度；无文号，文件004.txt）'
+    """
+    number = str(report.get("doc_number") or "").strip()
+    title = str(report.get("title") or "").strip()
+    year = report.get("report_year")
+    year_text = "" if year is None or pd.isna(year) else f"{int(year)}年度"
+    where = [year_text] if year_text else []
+    if not number:
+        where.append(f"无文号，文件{Path(str(report.get('source') or '')).name}")
+    head = f"{number} " if number else ""
+    return f"{head}{report.get('issuer') or ''}《{title}》（{'；'.join(where)}）"
+
+
 def sources_text(reports: pd.DataFrame, report_ids: Iterable[str] | None = None) -> str:
-    """One line per report used: file name, issuer, title, year."""
+    """One line per report used: 文号, issuer, title and year (see :func:`source_line`)."""
     frame = reports if report_ids is None else reports[reports["report_id"].isin(list(report_ids))]
-    lines = [f"{r['source']} — {r['issuer']}《{r['title']}》（{report_label(r)}）" for r in frame.to_dict("records")]
+    lines = [source_line(r) for r in frame.to_dict("records")]
     return "\n".join(lines) or "（无）"
 
 
-def _about(title: str, what: str, sources: str, parameters: Mapping[str, Any], how: str,
+_DECIMALS = re.compile(r"\d+(?:\.(\d+))?")
+
+
+def shown_number(value: float, unit: str, raw: str = "") -> tuple[float, str, str]:
+    """A value as a workbook shows it: ``(number, unit, Excel number format)``. Counts are
+    integers (2,675), rates keep the decimals the source wrote (99.78 → ``0.00"%"``), money is
+    in 万元 with the decimals it needs (5024000 元 → 502.4 万元).
+
+    >>> shown_number(2675.0, "件", "2675件"), shown_number(99.78, "%", "99.78%"), shown_number(100.0, "%", "100%")
+    ((2675.0, '件', '#,##0'), (99.78, '%', '0.00"%"'), (100.0, '%', '0"%"'))
+    >>> shown_number(5024000.0, "元", "502.4万元"), shown_number(24604200.0, "元", "2460.42万元")
+    ((502.4, '万元', '#,##0.0'), (2460.42, '万元', '#,##0.00'))
+    """
+    if unit == "元":
+        number = Decimal(repr(float(value))) / Decimal(10000)
+        decimals = max(0, -number.normalize().as_tuple().exponent)  # type: ignore[operator]
+        return float(number), "万元", number_format("number", min(decimals, 4))
+    if unit == "%":
+        found = _DECIMALS.search(squeezed(raw)) if raw else None
+        decimals = len(found.group(1) or "") if found else infer_decimals([value], 4)
+        return float(value), "%", number_format("percent", decimals)
+    decimals = infer_decimals([value], 4)
+    return float(value), unit, number_format("int" if decimals == 0 else "number", decimals)
+
+
+def value_formats(frame: pd.DataFrame, value: str = "value", unit: str = "unit", raw: str = "raw") -> tuple[str, ...]:
+    """One number format per row for a column of values in the frames' units (money in 元):
+    counts as integers, rates with the decimals the source wrote, 元 with the decimals it needs.
+
+    >>> value_formats(pd.DataFrame({"value": [2675.0, 99.78, 5024000.0], "unit": ["件", "%", "元"],
+    ...                             "raw": ["2675件", "99.78%", "502.4万元"]}))
+    ('#,##0', '0.00"%"', '#,##0')
+    """
+    out = []
+    for v, u, r in zip(frame[value], frame[unit], frame[raw], strict=True):
+        if u == "元":
+            out.append(number_format("number", infer_decimals([v], 2)) if infer_decimals([v], 2) else "#,##0")
+        else:
+            out.append(shown_number(v, u, r)[2])
+    return tuple(out)
+
+
+def _wider(a: str, b: str) -> str:
+    """Of two number formats of one kind, the one with more decimals."""
+    return a if len(a) >= len(b) else b
+
+
+_CHINESE_PARAM = {"region": "地区", "indicators": "指标", "from_year": "起始年度", "to_year": "截止年度", "year": "年度",
+                  "per_capita": "每万人折算", "chart_indicator": "图表指标", "report_id": "报告", "deadline": "公开截止日期"}
+
+
+def _plain_value(value: Any) -> str:
+    """A parameter value in words: 是/否, names joined with 、, empty as 默认."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list | tuple | set):
+        return "、".join(map(str, value)) or "默认"
+    if value in (None, "", 0):
+        return "默认"
+    return str(value)
+
+
+def parameters_text(parameters: Mapping[str, Any] | str) -> str:
+    """Parameters as staff read them: a resolved sentence as given, else 中文名：值 pairs.
+
+    >>> parameters_text({"year": 2023, "per_capita": True, "indicators": []})
+    '年度：2023；每万人折算：是；指标：默认'
+    >>> parameters_text("鲤城区（350502），全部7项指标，2023→2024（自动选取最近两年）")
+    '鲤城区（350502），全部7项指标，2023→2024（自动选取最近两年）'
+    """
+    if isinstance(parameters, str):
+        return parameters or "（默认）"
+    return "；".join(f"{_CHINESE_PARAM.get(k, k)}：{_plain_value(v)}" for k, v in parameters.items()) or "（默认）"
+
+
+def _indicator_names(ids: Iterable[str]) -> str:
+    names = {i.id: i.name_zh for i in load_taxonomy().indicators}
+    return "、".join(names.get(i, i) for i in ids)
+
+
+def _about(title: str, what: str, sources: str, parameters: Mapping[str, Any] | str, how: str,
            extra: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:
-    params = "；".join(f"{k} = {v!r}" for k, v in parameters.items()) or "（默认）"
+    params = parameters_text(parameters)
     return [
         ("内容", what),
         ("数据来源", sources),
@@ -83,27 +206,75 @@ def _corrections_row(corrections: pd.DataFrame | None, reports: pd.DataFrame, us
     return ("人工更正", text)
 
 
+def _staff_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Codes in Chinese and source files without this machine's folders."""
+    frame = readable_codes(frame)
+    sources = [c for c in frame.columns if c in ("source", "prev_source", "cur_source")]
+    return frame.assign(**{c: frame[c].map(lambda v: shown_source(str(v)) if isinstance(v, str) else v) for c in sources})
+
+
 def _write(dest: str | os.PathLike[str], sheets: list[Sheet], about: list[tuple[str, str]], title: str) -> Path:
-    sheets = [dataclasses.replace(sheet, frame=readable_codes(sheet.frame)) for sheet in sheets]
+    sheets = [dataclasses.replace(sheet, frame=_staff_frame(sheet.frame)) for sheet in sheets]
     return write_workbook(dest, sheets, about, title, timestamp=dt.date.today())
+
+
+def _yoy_parameters(yoy: pd.DataFrame, parameters: Mapping[str, Any]) -> str:
+    """``鲤城区（350502），全部7项指标，2023→2024（自动选取最近两年）``."""
+    if isinstance(parameters.get("resolved"), str):
+        return str(parameters["resolved"])
+    if yoy.empty:
+        return parameters_text({k: v for k, v in parameters.items() if k != "resolved"})
+    region = "、".join(f"{r}（{c}）" for r, c in dict.fromkeys(zip(yoy["region"], yoy["region_code"], strict=True)))
+    chosen = list(parameters.get("indicators") or [])
+    which = f"指定{len(chosen)}项指标（{_indicator_names(chosen)}）" if chosen else f"全部{yoy['indicator'].nunique()}项共有指标"
+    years = f"{int(yoy['prev_year'].min())}→{int(yoy['cur_year'].max())}"
+    how = "（指定年份）" if parameters.get("from_year") or parameters.get("to_year") else "（自动选取最近两年）"
+    return f"{region}，{which}，{years}{how}"
 
 
 def year_over_year_workbook(yoy: pd.DataFrame, reports: pd.DataFrame, dest: str | os.PathLike[str],
                             parameters: Mapping[str, Any] | None = None, corrections: pd.DataFrame | None = None) -> Path:
-    """同比 workbook: 说明, 同比 (one row per indicator, evidence columns, up/down colours, chart of
-    the percent change), 数据来源."""
+    """同比 workbook: 说明, 同比 (one row per indicator: values in the unit the reports write —
+    counts as integers, rates with their decimals, money in 万元 with the 元 values in columns of
+    their own —, 增减 and 变化率 as Excel formulas over the value cells, evidence columns,
+    up/down colours, chart of the percent change), 数据来源."""
+    parameters = dict(parameters or {})
     frame = yoy.assign(direction=yoy["direction"].map(_DIRECTION_ZH).fillna(""))
-    order = ["region", "indicator_name", "prev_year", "prev_value", "cur_year", "cur_value", "abs_change", "change_unit",
-             "pct_change", "unit", "direction", "narrative", "prev_raw", "cur_raw", "prev_sentence", "cur_sentence",
-             "scope_note", "prev_issuer", "cur_issuer", "prev_source", "cur_source", "prev_approx", "cur_approx",
-             "region_code", "indicator", "prev_report_id", "cur_report_id"]
+    numbers = reports.set_index("report_id")["doc_number"].to_dict() if "doc_number" in reports.columns else {}
+    prev_shown, cur_shown, units, formats = [], [], [], []
+    for r in frame.itertuples(index=False):
+        p_value, unit, p_fmt = shown_number(r.prev_value, r.unit, r.prev_raw)
+        c_value, _, c_fmt = shown_number(r.cur_value, r.unit, r.cur_raw)
+        prev_shown.append(p_value)
+        cur_shown.append(c_value)
+        units.append(unit)
+        formats.append(_wider(p_fmt, c_fmt))
+    money = frame["unit"] == "元"
+    frame = frame.assign(
+        prev_value=prev_shown, cur_value=cur_shown, unit=units,
+        abs_change=[float(c) - float(p) for p, c in zip(prev_shown, cur_shown, strict=True)],
+        change_unit=["个百分点" if u == "%" else u for u in units],
+        pct_change=frame["pct_change"] / 100,
+        prev_yuan=frame["prev_value"].where(money), cur_yuan=frame["cur_value"].where(money),
+        prev_doc=frame["prev_report_id"].map(numbers).fillna(""), cur_doc=frame["cur_report_id"].map(numbers).fillna(""),
+    )
+    order = ["region", "indicator_name", "unit", "prev_year", "prev_value", "cur_year", "cur_value", "abs_change",
+             "change_unit", "pct_change", "direction", "narrative", "prev_raw", "cur_raw", "prev_sentence", "cur_sentence",
+             "scope_note", "prev_issuer", "prev_doc", "cur_issuer", "cur_doc", "prev_yuan", "cur_yuan", "prev_approx",
+             "cur_approx", "prev_source", "cur_source", "region_code", "indicator", "prev_report_id", "cur_report_id"]
     order[order.index("scope_note") + 1:order.index("scope_note") + 1] = [
         c for c in ("prev_correction_note", "cur_correction_note") if c in frame.columns]
-    frame = frame[order]
+    frame = frame[order].reset_index(drop=True)
+    common, own = split_notes(frame["scope_note"].tolist())
+    frame["scope_note"] = [f"{n}。" if n else "" for n in own]  # what every row shares is said once, on 说明
+    row_formats = tuple(formats)
     wide = ColumnFormat(width=50, wrap=True)
-    formats = _columns(frame, {
-        "prev_value": _fmt("prev_value", "number"), "cur_value": _fmt("cur_value", "number"),
-        "abs_change": _fmt("abs_change", "number"), "pct_change": _fmt("pct_change", "percent", decimals=1),
+    columns = _columns(frame, {
+        "prev_value": ColumnFormat(LABELS["prev_value"], "number", row_formats=row_formats),
+        "cur_value": ColumnFormat(LABELS["cur_value"], "number", row_formats=row_formats),
+        "abs_change": ColumnFormat(LABELS["abs_change"], "number", row_formats=row_formats, formula="{cur_value}-{prev_value}"),
+        "pct_change": ColumnFormat("变化率", "number", row_formats=("0.0%",) * len(frame),
+                                   formula='IF({prev_value}=0,"",({cur_value}-{prev_value})/{prev_value})'),
         "prev_sentence": ColumnFormat(LABELS["prev_sentence"], "text", width=wide.width, wrap=True),
         "cur_sentence": ColumnFormat(LABELS["cur_sentence"], "text", width=wide.width, wrap=True),
         "narrative": ColumnFormat(LABELS["narrative"], "text", width=40, wrap=True),
@@ -111,25 +282,31 @@ def year_over_year_workbook(yoy: pd.DataFrame, reports: pd.DataFrame, dest: str 
         "prev_raw": _fmt("prev_raw", "text"), "cur_raw": _fmt("cur_raw", "text"),
         "prev_correction_note": ColumnFormat(LABELS["prev_correction_note"], "text", width=40, wrap=True),
         "cur_correction_note": ColumnFormat(LABELS["cur_correction_note"], "text", width=40, wrap=True),
+        "prev_doc": ColumnFormat("上期文号", "text"), "cur_doc": ColumnFormat("本期文号", "text"),
+        "prev_yuan": ColumnFormat("上期数值（元）", "number", decimals=0),
+        "cur_yuan": ColumnFormat("本期数值（元）", "number", decimals=0),
     })
-    region = ", ".join(dict.fromkeys(yoy["region"])) or str((parameters or {}).get("region", ""))
+    region = "、".join(dict.fromkeys(yoy["region"])) or str(parameters.get("region", ""))
     years = f"{yoy['prev_year'].min()}→{yoy['cur_year'].max()}" if len(yoy) else ""
     title = f"法治政府建设年度报告 同比分析：{region} {years}".strip()
     used = set(yoy["prev_report_id"]) | set(yoy["cur_report_id"])
     sheet = Sheet(
-        "同比", frame, columns=formats,
-        chart=ChartSpec("bar", "indicator_name", ("pct_change",), "变化率（%）", horizontal=True),
-        highlight_change=("abs_change", "pct_change"),
-        description="每行一个指标：上期与本期数值、增减、变化率（比率类指标以百分点计，不计变化率）、文字说明、两年原文句子和口径说明。",
+        "同比", frame, columns=columns,
+        chart=ChartSpec("bar", "indicator_name", ("pct_change",), "变化率", horizontal=True),
+        highlight_change=("abs_change", "pct_change"), freeze_columns=2,
         marks={"prev_value": "prev_correction_note", "cur_value": "cur_correction_note"},
+        description="每行一个指标：单位、上期与本期数值（件数为整数，比率保留原文小数位，金额以万元计，元值见“上期/本期数值（元）”）、"
+                    "增减、变化率（比率类指标以百分点计，不计变化率）、文字说明、两年原文句子和口径说明。",
     )
-    src = reports[reports["report_id"].isin(used)][["report_year", "issuer", "title", "source", "issued_date", "published_date", "report_id"]]
-    sources = Sheet("数据来源", src.reset_index(drop=True), columns=_columns(src), description="本表所用报告。")
+    src = reports[reports["report_id"].isin(used)][["report_year", "doc_number", "issuer", "title", "issued_date",
+                                                    "published_date", "source", "report_id"]]
+    sources = Sheet("数据来源", src.reset_index(drop=True), columns=_columns(src), freeze_columns=1, description="本表所用报告。")
     about = _about(
-        title, "同一地区相邻两个年度报告中共同出现的指标的变化。", sources_text(reports, used), parameters or {},
-        "“增减”=本期−上期；“变化率（%）”=增减÷上期×100，绿色为上升、红色为下降；比率类指标（%）的增减单位为百分点。"
+        title, "同一地区相邻两个年度报告中共同出现的指标的变化。", sources_text(reports, used), _yoy_parameters(yoy, parameters),
+        "“增减”=本期−上期、“变化率”=增减÷上期，均为表内公式，可核对；绿色为上升、红色为下降；比率类指标（%）的增减单位为百分点。"
         "两年数据来自不同发布机关时见“口径说明”；“约数”表示原文用了约、余、多等字样。",
-        extra=[_corrections_row(corrections, reports, _region_reports(reports, yoy, parameters))],
+        extra=[_corrections_row(corrections, reports, _region_reports(reports, yoy, parameters))]
+        + ([("口径说明", "；".join(common) + "。（适用于表中各行）")] if common else []),
     )
     return _write(dest, [sheet, sources], about, title)
 
@@ -141,53 +318,141 @@ def _region_reports(reports: pd.DataFrame, yoy: pd.DataFrame, parameters: Mappin
     return list(reports.loc[chosen, "report_id"]) + list(yoy["prev_report_id"]) + list(yoy["cur_report_id"])
 
 
+def _cross_parameters(cross: pd.DataFrame, parameters: Mapping[str, Any]) -> str:
+    """``2023年（自动选取可比地区最多的年份），3个地区，全部15项共有指标，按每万人折算``."""
+    if isinstance(parameters.get("resolved"), str):
+        return str(parameters["resolved"])
+    year = int(cross["year"].iloc[0]) if len(cross) else parameters.get("year", "")
+    given = parameters.get("year_given", bool(parameters.get("year")))
+    how = "（指定年份）" if given else "（自动选取可比地区最多的年份）"
+    chosen = list(parameters.get("indicators") or [])
+    which = f"指定{len(chosen)}项指标（{_indicator_names(chosen)}）" if chosen else f"全部{cross['indicator'].nunique()}项共有指标"
+    capita = "按每万常住人口折算" if parameters.get("per_capita", True) else "不折算每万人"
+    return f"{year}年{how}，{cross['region_code'].nunique()}个地区，{which}，{capita}"
+
+
+def _wide_table(cross: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, ColumnFormat]]:
+    """Indicators down, one column per region, a unit column, then per-10,000-resident columns
+    (headers name the population year), and a note on what is not comparable."""
+    regions = list(dict.fromkeys(cross.sort_values(["level", "region_code"])["region"]))
+    pop_years = cross.dropna(subset=["population_year"]).drop_duplicates("region").set_index("region")["population_year"]
+    has_capita = cross["per_10k"].notna().any()
+    records, value_formats, capita_formats = [], [], []
+    for (_ind, name), group in cross.groupby(["indicator", "indicator_name"], sort=False):
+        by_region = group.set_index("region")
+        first = group.iloc[0]
+        _, unit, _ = shown_number(first["value"], first["unit"], first["raw"])
+        units = {shown_number(v, u, "")[1] for v, u in zip(group["value"], group["unit"], strict=True)}
+        record: dict[str, Any] = {"indicator_name": name, "unit": "、".join(sorted(units)) if len(units) > 1 else unit}
+        fmt = "#,##0"
+        for region in regions:
+            if region in by_region.index:
+                row = by_region.loc[region]
+                number, _, f = shown_number(row["value"], row["unit"], row["raw"])
+                record[f"v:{region}"] = number
+                fmt = _wider(fmt, f) if f.endswith('"%"') == fmt.endswith('"%"') else f
+            else:
+                record[f"v:{region}"] = math.nan
+        value_formats.append(fmt)
+        if has_capita:
+            money = first["unit"] == "元"
+            record["capita_unit"] = "" if first["indicator_kind"] == "rate" else ("万元/万人" if money else f"{first['unit']}/万人")
+            for region in regions:
+                value = by_region.loc[region, "per_10k"] if region in by_region.index else math.nan
+                record[f"c:{region}"] = value / 10000 if money and not pd.isna(value) else value
+            capita_formats.append("#,##0.00")
+        notes = [n for n in group["compare_note"] if n]
+        ranked = group[group["comparable"]]
+        record["ranking"] = ("；".join(f"{r}第{int(k)}" for r, k in zip(ranked["region"], ranked["rank"], strict=True))
+                             + (f"（按{ranked['rank_basis'].iloc[0]}）" if len(ranked) else "")) or "不排名"
+        record["notes"] = "；".join(notes)
+        records.append(record)
+    wide = pd.DataFrame.from_records(records)
+    formats: dict[str, ColumnFormat] = {
+        "indicator_name": ColumnFormat("指标", "text"), "unit": ColumnFormat("单位", "text"),
+        "capita_unit": ColumnFormat("每万人单位", "text"), "ranking": ColumnFormat("排名", "text", width=30, wrap=True),
+        "notes": ColumnFormat("可比性说明", "text", width=50, wrap=True),
+    }
+    for region in regions:
+        formats[f"v:{region}"] = ColumnFormat(region, "number", row_formats=tuple(value_formats))
+        if has_capita:
+            year = pop_years.get(region)
+            label = f"{region}每万人" + (f"（{int(year)}年人口）" if year is not None and not pd.isna(year) else "（无人口数据）")
+            formats[f"c:{region}"] = ColumnFormat(label, "number", row_formats=tuple(capita_formats))
+    order = ["indicator_name", "unit", *[f"v:{r}" for r in regions], "ranking"]
+    if has_capita:
+        order += ["capita_unit", *[f"c:{r}" for r in regions]]
+    order += ["notes"]
+    return wide[order], formats
+
+
 def cross_district_workbook(cross: pd.DataFrame, reports: pd.DataFrame, dest: str | os.PathLike[str],
                             parameters: Mapping[str, Any] | None = None, chart_indicator: str | None = None,
                             population_source: str = "data/population.csv", corrections: pd.DataFrame | None = None) -> Path:
-    """横向比较 workbook: 说明, 横向比较 (long: region × indicator with rank, per 10,000 and notes),
-    对比表 (indicator × region values), 图表 (one indicator, native chart), 数据来源."""
-    year = int(cross["year"].iloc[0]) if len(cross) else (parameters or {}).get("year", "")
-    order = ["indicator_name", "region", "value", "unit", "rank", "n_regions", "per_10k", "population", "population_year",
-             "per_capita_note", "population_source", "population_note", "level_note", "raw", "approx", "sentence", "issuer",
-             "level", "source", "region_code", "indicator", "report_id"]
+    """横向比较 workbook: 说明, 对比表 (wide: indicators down, one column per region, unit, per
+    10,000 residents with the population year in the header, ranking and comparability notes),
+    横向比较 (long: region × indicator with rank, per 10,000 and notes, for filtering), 图表 (one
+    native chart per indicator, small multiples), 数据来源. ``chart_indicator`` puts that
+    indicator's chart first."""
+    parameters = dict(parameters or {})
+    year = int(cross["year"].iloc[0]) if len(cross) else parameters.get("year", "")
+    shown = [shown_number(v, u, r) for v, u, r in zip(cross["value"], cross["unit"], cross["raw"], strict=True)]
+    money = cross["unit"] == "元"
+    long = cross.assign(
+        value=[x[0] for x in shown], unit=[x[1] for x in shown],
+        per_10k=cross["per_10k"].where(~money, cross["per_10k"] / 10000),
+        capita_unit=[("" if k == "rate" else "万元/万人" if u == "元" else f"{u}/万人")
+                     for k, u in zip(cross["indicator_kind"], cross["unit"], strict=True)],
+        yuan=cross["value"].where(money),
+    )
+    order = ["indicator_name", "region", "value", "unit", "rank", "rank_basis", "n_regions", "per_10k", "capita_unit",
+             "population", "population_year", "compare_note", "per_capita_note", "level_note", "raw", "approx", "sentence",
+             "issuer", "doc_number", "level", "issuer_kind", "yuan", "population_source", "population_note", "source",
+             "region_code", "indicator", "report_id"]
     order[order.index("sentence"):order.index("sentence")] = [
         c for c in ("original_value", "correction_note") if c in cross.columns]
-    frame = cross[order]
+    frame = long[order].reset_index(drop=True)
     formats = _columns(frame, {
-        "value": _fmt("value", "number"), "per_10k": _fmt("per_10k", "number", decimals=2),
+        "value": ColumnFormat(LABELS["value"], "number", row_formats=tuple(x[2] for x in shown)),
+        "per_10k": ColumnFormat(LABELS["per_10k"], "number", decimals=2),
+        "capita_unit": ColumnFormat("每万人单位", "text"),
         "population": _fmt("population", "int"), "population_year": _fmt("population_year", "plain"),
         "rank": _fmt("rank", "int"), "n_regions": _fmt("n_regions", "int"),
         "sentence": ColumnFormat(LABELS["sentence"], "text", width=50, wrap=True),
-        "raw": _fmt("raw", "text"), "original_value": _fmt("original_value", "number"), "correction_note": _NOTE,
+        "compare_note": ColumnFormat(LABELS["compare_note"], "text", width=40, wrap=True),
+        "raw": _fmt("raw", "text"), "doc_number": ColumnFormat("文号", "text"),
+        "yuan": ColumnFormat("数值（元）", "number", decimals=0),
+        "original_value": _fmt("original_value", "number"), "correction_note": _NOTE,
     })
-    sheets = [Sheet("横向比较", frame, columns=formats, marks={"value": "correction_note"},
-                    description="每行一个地区的一个指标：数值、排名（数值从大到小）、每万人数值及所用人口年份、层级说明和原文句子。")]
+    sheets = []
     if len(cross):
-        wide = cross.pivot_table(index="indicator_name", columns="region", values="value", aggfunc="first", sort=False)
-        wide = wide.reset_index()
-        wide_formats = {c: ColumnFormat(kind="number") for c in wide.columns if c != "indicator_name"}
-        wide_formats["indicator_name"] = ColumnFormat("指标", "text")
-        sheets.append(Sheet("对比表", wide, columns=wide_formats, description="指标 × 地区的数值（单位见“横向比较”表）。"))
-        chosen = chart_indicator if chart_indicator in set(cross["indicator"]) else _most_reported(cross)
-        part = cross[cross["indicator"] == chosen][["region", "value", "per_10k", "unit", "indicator_name"]].reset_index(drop=True)
-        name, unit = part["indicator_name"].iloc[0], part["unit"].iloc[0]
-        sheets.append(Sheet(
-            "图表", part, columns=_columns(part, {"value": _fmt("value", "number"), "per_10k": _fmt("per_10k", "number", decimals=2)}),
-            chart=ChartSpec("bar", "region", ("value",), f"{year}年{name}（{unit}）", horizontal=True),
-            description=f"{name}：各地区数值的条形图。",
-        ))
+        wide, wide_formats = _wide_table(cross)
+        sheets.append(Sheet("对比表", wide, columns=wide_formats, freeze_columns=2,
+                            description="指标 × 地区：各地区数值、单位、每万常住人口数值（表头注明人口年份）、排名和不可比的原因。"))
+    sheets.append(Sheet("横向比较", frame, columns=formats, freeze_columns=2, marks={"value": "correction_note"},
+                        description="每行一个地区的一个指标：数值、排名（同一层级、同类发布机关、同一口径的地区之间，"
+                                    "有人口数据时按每万人数值从大到小）、每万人数值及所用人口年份、可比性说明和原文句子；可筛选。"))
+    if len(cross):
+        sheets.append(_chart_sheet(cross, year, chart_indicator))
     used = set(cross["report_id"])
-    src = reports[reports["report_id"].isin(used)][["region", "level", "report_year", "issuer", "title", "source", "report_id"]]
-    sheets.append(Sheet("数据来源", src.reset_index(drop=True), columns=_columns(src), description="本表所用报告。"))
+    src = reports[reports["report_id"].isin(used)][["region", "level", "report_year", "doc_number", "issuer", "title",
+                                                    "source", "report_id"]]
+    sheets.append(Sheet("数据来源", src.reset_index(drop=True), columns=_columns(src), freeze_columns=1, description="本表所用报告。"))
     pops = cross.drop_duplicates("region_code")[["region", "population", "population_year", "population_source", "population_note"]]
-    pop_text = "\n".join(f"{r.region}：{'' if pd.isna(r.population) else int(r.population)}人（{'' if pd.isna(r.population_year) else int(r.population_year)}年，{r.population_source}）"
-                         + (f"；{r.population_note}" if r.population_note else "") for r in pops.itertuples()) or "（无）"
+    pop_lines = []
+    for r in pops.itertuples():
+        if pd.isna(r.population):
+            pop_lines.append(f"{r.region}：无人口数据")
+            continue
+        pop_lines.append(f"{r.region}：{int(r.population):,}人（{int(r.population_year)}年，{r.population_source}）"
+                         + (f"；{r.population_note}" if r.population_note else ""))
     title = f"法治政府建设年度报告 横向比较：{year}年"
     about = _about(
-        title, f"{year}年各地区报告中共同出现的指标并列比较。", sources_text(reports, used), parameters or {},
-        "“排名”按数值从大到小；“每万人”=数值÷常住人口×10000，人口取与报告年度最接近的年份（见“人口年份”），比率类指标不折算；"
-        "市级数据与区县数据不可直接比较（见“层级说明”）。",
-        extra=[("人口数据", f"{population_source}（常住人口）：\n{pop_text}"),
+        title, f"{year}年各地区报告中共同出现的指标并列比较。", sources_text(reports, used), _cross_parameters(cross, parameters),
+        "只有同一层级、同类发布机关（人民政府与人民政府、部门与部门）、同一口径和单位的地区之间才排名，其余并列展示并在“可比性说明”中写明原因；"
+        "有人口数据时按每万常住人口数值排名。“每万人”=数值÷常住人口×10000，人口取与报告年度最接近的年份（见表头和“人口年份”），"
+        "比率类指标和部门自身工作的数字不折算。金额以万元计，元值见“数值（元）”。",
+        extra=[("人口数据", f"{population_source}（常住人口）：\n" + ("\n".join(pop_lines) or "（无）")),
                _corrections_row(corrections, reports, _year_reports(reports, year))],
     )
     return _write(dest, sheets, about, title)
@@ -200,9 +465,54 @@ def _year_reports(reports: pd.DataFrame, year: Any) -> list[str]:
         return []
 
 
-def _most_reported(cross: pd.DataFrame) -> str:
-    counts = cross.groupby("indicator", sort=False)["region_code"].nunique()
-    return str(counts.idxmax())
+
+#: Small multiples: charts per row of the grid on the 图表 sheet, and the cells one chart takes.
+CHARTS_PER_ROW = 2
+CHART_COLUMNS, CHART_ROWS = 9, 16
+
+
+def _chart_sheet(cross: pd.DataFrame, year: Any, first: str | None) -> Sheet:
+    """One bar chart per indicator over its own block of rows (regions), laid out in a grid."""
+    order = list(dict.fromkeys(cross["indicator"]))
+    if first in order:
+        order.remove(first)
+        order.insert(0, first)
+    blocks, charts, row_formats = [], [], []
+    start = 0
+    for number, ind in enumerate(order):
+        part = cross[cross["indicator"] == ind]
+        shown = [shown_number(v, u, r) for v, u, r in zip(part["value"], part["unit"], part["raw"], strict=True)]
+        unit = shown[0][1]
+        block = pd.DataFrame({"indicator_name": part["indicator_name"].to_numpy(), "region": part["region"].to_numpy(),
+                              "value": [x[0] for x in shown], "unit": [x[1] for x in shown],
+                              "rank": part["rank"].to_numpy()})
+        blocks.append(block)
+        row_formats += [x[2] for x in shown]
+        col = 7 + (number % CHARTS_PER_ROW) * CHART_COLUMNS
+        row = 2 + (number // CHARTS_PER_ROW) * CHART_ROWS
+        charts.append(ChartSpec("bar", "region", ("value",), f"{year}年{part['indicator_name'].iloc[0]}（{unit}）",
+                                horizontal=True, rows=(start, start + len(block)), anchor=f"{get_column_letter(col)}{row}",
+                                size=(15.0, 7.5)))
+        start += len(block)
+    frame = pd.concat(blocks, ignore_index=True)
+    return Sheet("图表", frame, columns={
+        "indicator_name": ColumnFormat("指标", "text"), "region": ColumnFormat("地区", "text"),
+        "value": ColumnFormat("数值", "number", row_formats=tuple(row_formats)), "unit": ColumnFormat("单位", "text"),
+        "rank": ColumnFormat("排名", "int")}, charts=charts, freeze_columns=2,
+        description="每个指标一张条形图（按指标分块的数值表在左）；未排名的地区与其他地区口径不同，见“可比性说明”。")
+
+
+def _profile_parameters(profile: Mapping[str, Any], parameters: Mapping[str, Any]) -> str:
+    """``鲤城区 2023 泉州市鲤城区司法局（泉鲤司〔2024〕6号），公开截止日期为次年4月1日``."""
+    report = profile["report"]
+    number = str(report.get("doc_number") or "")
+    deadline = str(parameters.get("deadline") or "04-01")
+    try:
+        month, day = (int(x) for x in deadline.split("-"))
+        when = f"次年{month}月{day}日"
+    except ValueError:
+        when = deadline
+    return f"{profile['label']}" + (f"（{number}）" if number else "") + f"，公开截止日期为{when}"
 
 
 def profile_workbook(profile: Mapping[str, Any], dest: str | os.PathLike[str], parameters: Mapping[str, Any] | None = None) -> Path:
@@ -210,15 +520,19 @@ def profile_workbook(profile: Mapping[str, Any], dest: str | os.PathLike[str], p
     report = profile["report"]
     parts = profile["parts"][["part_name", "status_zh", "heading", "evidence"]]
     addressees = profile["addressees"]
-    metrics = profile["metrics"]
+    metrics = profile["metrics"].assign(confidence=profile["metrics"]["confidence"].map(confidence_text))
     sheets = [
-        Sheet("基本信息", profile["metadata"], columns={"field": "项目", "value": ColumnFormat("内容", "text", width=60, wrap=True)}),
-        Sheet("必备内容", parts, columns=_columns(parts, {"evidence": ColumnFormat("依据", "text", width=60, wrap=True)}),
-              description="reporting-rules.md 要求的五项内容是否具备、在哪个标题下。"),
-        Sheet("主送抄送", addressees, columns=_columns(addressees), description="按发布机关类型应有的主送/抄送对象。"),
+        Sheet("基本信息", profile["metadata"], columns={"field": "项目", "value": ColumnFormat("内容", "text", width=60, wrap=True)},
+              freeze_columns=1),
+        Sheet("必备内容", parts, columns=_columns(parts, {"evidence": ColumnFormat("依据", "text", width=60, wrap=True)}), freeze_columns=1,
+              description=f"{RULES}要求的五项内容是否具备、在哪个标题下。"),
+        Sheet("主送抄送", addressees[["expected", "status", "where", "evidence"]], columns=_columns(addressees, {"status": ColumnFormat("情况", "text")}),
+              freeze_columns=1,
+              description=f"按发布机关类型应有的主送/抄送对象（{RULES}）；原文没有主送、抄送栏时为“无法判断”。"),
         Sheet("提纲", profile["outline"], columns=_columns(profile["outline"])),
-        Sheet("指标", metrics, columns=_columns(metrics, {
-            "value": _fmt("value", "number"), "raw": _fmt("raw", "text"),
+        Sheet("指标", metrics, freeze_columns=2, columns=_columns(metrics, {
+            "value": ColumnFormat(LABELS["value"], "number", row_formats=value_formats(metrics)),
+            "raw": _fmt("raw", "text"), "confidence": ColumnFormat("可信度", "text"),
             "sentence": ColumnFormat(LABELS["sentence"], "text", width=60, wrap=True),
             "reason": ColumnFormat(LABELS["reason"], "text", width=40, wrap=True), "correction_note": _NOTE,
             "original_value": _fmt("original_value", "number")}),
@@ -230,7 +544,7 @@ def profile_workbook(profile: Mapping[str, Any], dest: str | os.PathLike[str], p
     when = profile["timeliness"]
     about = _about(
         title, "一份报告的基本信息、公开是否及时、必备内容、主送抄送、提纲和提取的指标。",
-        sources_text(pd.DataFrame([report])), parameters or {},
+        sources_text(pd.DataFrame([report])), _profile_parameters(profile, dict(parameters or {})),
         "“必备内容”中“有（专门标题）”表示有对应的一级或二级标题，“有（正文或下级标题中提及）”表示只在正文或下级标题中出现。",
         extra=[("是否按时", when["text"]), ("小结", "\n".join(profile["summary"])),
                ("人工更正", _about_fixes(profile.get("corrections")))],
@@ -260,11 +574,11 @@ def quality_workbook(q: Mapping[str, pd.DataFrame], reports: pd.DataFrame, dest:
     cov_formats["indicator_name"] = ColumnFormat("指标", "text")
     cov_formats["reports_with_value"] = ColumnFormat(LABELS["reports_with_value"], "int")
     sheets = [
-        Sheet("报告", q["reports"], columns=_columns(q["reports"]), description="读到的报告和各自的标题数、数字数、指标数。"),
-        Sheet("指标覆盖", coverage, columns=cov_formats, description="指标 × 报告：原文数值，空白表示该报告未提取到。"),
+        Sheet("报告", q["reports"], columns=_columns(q["reports"]), freeze_columns=2, description="读到的报告和各自的标题数、数字数、指标数。"),
+        Sheet("指标覆盖", coverage, columns=cov_formats, freeze_columns=2, description="指标 × 报告：原文数值，空白表示该报告未提取到。"),
         Sheet("问题", q["problems"], columns=_columns(q["problems"]), description="无法读取或解析的输入及警告。"),
         Sheet("检查", q["checks"], columns=_columns(q["checks"]), description="未通过或需复核的一致性检查。"),
-        Sheet("未采用数字", q["unpromoted"], columns=_columns(q["unpromoted"], {
+        Sheet("未采用数字", q["unpromoted"], freeze_columns=5, columns=_columns(q["unpromoted"], {
             "sentence": ColumnFormat(LABELS["sentence"], "text", width=60, wrap=True), "raw": _fmt("raw", "text")}),
               description="识别为某指标但未作为该报告数值采用的数字（如下属单位、部分时段），附原因。"),
     ]
@@ -289,8 +603,10 @@ def metrics_workbook(metrics: pd.DataFrame, reports: pd.DataFrame, dest: str | o
     order[order.index("raw"):order.index("raw")] = [c for c in ("original_value", "correction_note", "corrected_by")
                                                     if c in metrics.columns]
     frame = metrics[order].reset_index(drop=True)
+    frame["reason"] = [explain(t, r) for t, r in zip(frame["reason"], frame["region"], strict=True)]
     formats = _columns(frame, {
-        "value": _fmt("value", "number"), "raw": _fmt("raw", "text"), "start": _fmt("start", "plain"), "end": _fmt("end", "plain"),
+        "value": ColumnFormat(LABELS["value"], "number", row_formats=value_formats(frame)),
+        "raw": _fmt("raw", "text"), "start": _fmt("start", "plain"), "end": _fmt("end", "plain"),
         "sentence": ColumnFormat(LABELS["sentence"], "text", width=60, wrap=True),
         "reason": ColumnFormat(LABELS["reason"], "text", width=40, wrap=True),
         "confidence": _fmt("confidence", "number", decimals=2),
@@ -298,9 +614,9 @@ def metrics_workbook(metrics: pd.DataFrame, reports: pd.DataFrame, dest: str | o
     })
     src = reports[["region", "report_year", "issuer", "title", "doc_number", "issued_date", "published_date", "source", "report_id"]]
     sheets = [
-        Sheet("指标", frame, columns=formats, marks={"value": "correction_note"},
+        Sheet("指标", frame, columns=formats, freeze_columns=4, marks={"value": "correction_note"},
               description="每份报告的每个指标一行：数值（金额为元，比率为百分数）、原文、所在句子、来源文件和字符位置。"),
-        Sheet("报告", src.reset_index(drop=True), columns=_columns(src), description="全部报告。"),
+        Sheet("报告", src.reset_index(drop=True), columns=_columns(src), freeze_columns=3, description="全部报告。"),
     ]
     title = "法治政府建设年度报告 全部指标"
     about = _about(title, "解析出的全部指标及其出处。", sources_text(reports), {},
