@@ -31,6 +31,7 @@ from reportlib.corpus import Corpus
 from reportlib.corrections import STATUS_ZH, ensure_corrected_columns
 from reportlib.errors import ReportlibError
 from reportlib.indicators import load_taxonomy
+from reportlib.numbers import HEDGE_PREFIXES
 
 __all__ = [
     "CROSS_COLUMNS",
@@ -441,7 +442,8 @@ def _plain(number: Decimal) -> str:
     return "0" if text in ("-0", "0") else text
 
 
-_PREFIX_HEDGES = ("约", "近", "超", "超过", "逾", "大约", "将近", "接近", "达")
+#: Qualifiers shown before a figure as the report wrote them (约283件); others become 约.
+_PREFIX_HEDGES = (*HEDGE_PREFIXES, "达")
 
 
 def format_value(value: float, unit: str, approx: bool = False, qualifier: str = "") -> str:

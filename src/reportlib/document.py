@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from reportlib.normalize import halfwidth
+from reportlib.numbers import HEDGED_NUMBER_RE
 
 #: Block kinds, in the vocabulary of the genre.
 KINDS = (
@@ -318,9 +319,7 @@ def _signature(blocks: list[Block]) -> list[Block]:
 # --------------------------------------------------------------------------------------------
 
 #: A cell that holds one quantity (with or without its unit), or nothing (— / -).
-_VALUE_CELL_RE = re.compile(
-    r"(?:将近|接近|超过|约|近|超|逾)?[-−]?\d[\d,]*(?:\.\d+)?(?:余|多)?(?:万|亿)?(?:余|多)?\s*[\u4e00-\u9fff%‰]{0,3}|[-—–/]+"
-)
+_VALUE_CELL_RE = re.compile(rf"[-−]?{HEDGED_NUMBER_RE}\s*[\u4e00-\u9fff%‰]{{0,3}}|[-—–/]+")
 #: A header cell naming a year: 2023年 · 2023年度 · 2023 · 2023年数据.
 YEAR_CELL_RE = re.compile(r"((?:19|20)\d\d)\s*(?:年度?)?(?:数据|数值|数量|情况|同期)?")
 

@@ -11,10 +11,20 @@ import yaml
 
 from reportlib.errors import TaxonomyError
 from reportlib.guard import AnyOf, guarded
-from reportlib.numbers import UNITS
+from reportlib.numbers import (
+    DIGITS_RE,
+    HEDGE_INFIX_RE,
+    HEDGE_PREFIX_RE,
+    HEDGE_PREFIXES,
+    HEDGED_NUMBER_RE,
+    LIST_JOINER_RE,
+    LIST_JOINERS,
+    MULTIPLIER_RE,
+    UNITS,
+)
 from reportlib.paths import TAXONOMY_FILE
 
-FILL = r"(?:共计|总计|累计|合计|共|计|分别为|分别|达到|达|为|约|近|超过|超|逾|各类|全年|年度|有|多达|总数|数量|数|量|了|等)*"
+FILL = rf"(?:共计|总计|累计|合计|共|计|分别为|分别|达到|达|为|{HEDGE_PREFIX_RE}|各类|全年|年度|有|多达|总数|数量|数|量|了|等)*"
 #: Whole-jurisdiction and sub-unit wording, nearest to the number wins.
 SCOPE_RE = guarded(
     r"""
@@ -445,16 +455,16 @@ def _shared(candidates, left: str, found: list[Match], before: str, sentence_tex
 # --------------------------------------------------------------------------- 分别 lists
 
 #: One number of a list after 分别, with its hedges and unit: 462件 · 约1.2万元 · 100%.
-_LIST_ITEM = r"(?:约|近|超过|超|逾)?\d[\d,]*(?:\.\d+)?[ ]?(?:余|多)?(?:万|亿)?(?:[^\d、和及与，,;；。\s]{0,3}?)"
-_LIST_SEP = r"[ ]?(?:、|和|及|与|以及|,)[ ]?"
+_LIST_ITEM = rf"{HEDGED_NUMBER_RE}(?:[^\d、和及与，,;；。\s]{{0,3}}?)"
+_LIST_SEP = rf"[ ]?(?:{LIST_JOINER_RE}|,)[ ]?"
 _RESPECTIVELY_RE = re.compile(r"分别(?:为|是|达到|达|有|在|占)?[ ]?")
 _LIST_RE = re.compile(rf"(?:{_LIST_ITEM}{_LIST_SEP})*{_LIST_ITEM}")
-_NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_NUMBER_RE = re.compile(DIGITS_RE)
 _NAME_SEP_RE = re.compile(r"、|以及")
 _NAME_CONJ_RE = re.compile(r"[和及与]")
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 #: Added to the pre-filter: a number right after a list separator may be the k-th of a 分别 list.
-_LIST_CONTINUES = r"(?:、|和|及|与|以及)[ ]?(?:约|近|超过|超|逾)?$"
+_LIST_CONTINUES = rf"(?:{LIST_JOINER_RE})[ ]?(?:{HEDGE_PREFIX_RE})?$"
 
 
 def _respectively(candidates, text: str, sentence: tuple[int, int], vstart: int) -> list[tuple[Indicator, int]] | None:
@@ -535,14 +545,15 @@ def _pair(candidates, names: list[str], k: int, n: int, distance: int, sentence_
 
 #: One number of a plain list (no 分别), with hedges, multiplier and an optional unit.
 _PLAIN_ITEM_RE = re.compile(
-    rf"(?:将近|接近|超过|约|近|超|逾)?(?P<num>\d[\d,]*(?:\.\d+)?)[ ]?(?:余|多)?(?:万|亿)?(?:余|多)?(?P<unit>{_UNIT_ALT})?"
+    rf"(?:{HEDGE_PREFIX_RE})?(?P<num>{DIGITS_RE})[ ]?(?:{HEDGE_INFIX_RE})?(?:{MULTIPLIER_RE})?(?:{HEDGE_INFIX_RE})?"
+    rf"(?P<unit>{_UNIT_ALT})?"
 )
-_PLAIN_SEP_RE = re.compile(r"[ ]?(?:、|和|及|与|以及)[ ]?")
+_PLAIN_SEP_RE = re.compile(rf"[ ]?(?:{LIST_JOINER_RE})[ ]?")
 _PLAIN_HEAD_RE = re.compile(
-    rf"(?:(?:将近|接近|超过|约|近|超|逾)?\d[\d,]*(?:\.\d+)?[ ]?(?:余|多)?(?:万|亿)?(?:余|多)?(?:{_UNIT_ALT})?"
-    rf"[ ]?(?:、|和|及|与|以及)[ ]?)+(?:将近|接近|超过|约|近|超|逾)?$"
+    rf"(?:{HEDGED_NUMBER_RE}(?:{_UNIT_ALT})?[ ]?(?:{LIST_JOINER_RE})[ ]?)+(?:{HEDGE_PREFIX_RE})?$"
 )
-_PLAIN_BEFORE = frozenset("、和及与约近超逾过")
+#: Characters a list's next number may follow: the end of a joiner or of a hedge (、 和 约 超过 …).
+_PLAIN_BEFORE = frozenset(w[-1] for w in (*LIST_JOINERS, *HEDGE_PREFIXES))
 
 
 def _plain_list(text: str, lo: int, hi: int, vstart: int) -> tuple[int, list[int]] | None:

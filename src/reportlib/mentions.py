@@ -15,7 +15,10 @@ from reportlib.guard import guarded, max_width, search_tail
 from reportlib.normalize import View, halfwidth, split_sentences
 from reportlib.numbers import (
     _CN_NUM_CHARS,
+    HEDGE_PREFIX_RE,
     HEDGE_PREFIXES,
+    HEDGED_NUMBER_RE,
+    LIST_JOINER_RE,
     UNITS,
     Quantity,
     cn_to_int,
@@ -272,7 +275,7 @@ def _split_rows(text: str, sentences: list[tuple[int, int]], row_ends: list[int]
 
 #: Between two numbers of a list that share the unit written after the last one (367、2889件):
 #: a separator and at most a hedge of the next number, nothing else.
-_LIST_JOIN_RE = re.compile(r"[ ]?(?:、|和|及|以及|与)[ ]?(?:将近|接近|超过|不少于|不低于|约|近|超|逾)?")
+_LIST_JOIN_RE = re.compile(rf"[ ]?(?:{LIST_JOINER_RE})[ ]?(?:{HEDGE_PREFIX_RE})?")
 
 
 def _inherit_list_units(text: str, found: list[Mention], unitless: list[int], colons: list[int]) -> None:
@@ -313,7 +316,7 @@ def _table_edge(original: str, start: int, end: int) -> bool:
 _PIPE_CELLS_RE = re.compile(r"[^|｜\t\r]+")
 _SPACE_CELLS_RE = re.compile(r"[^ \t\u3000\xa0\r]+")
 #: A cell that holds a number only (or nothing: — / -).
-_NUMBER_CELL_RE = re.compile(r"(?:将近|接近|超过|约|近|超|逾)?\d[\d,]*(?:\.\d+)?(?:余|多)?(?:万|亿)?(?:余|多)?|[-—–/]+")
+_NUMBER_CELL_RE = re.compile(rf"{HEDGED_NUMBER_RE}|[-—–/]+")
 #: A label or header that ends with its unit: 法律援助案件（件） · 金额（万元） · 数量（单位：件）.
 _LABEL_UNIT_RE = re.compile(r"\((?:单位[:：] ?)?(?P<unit>[^()]{1,4})\)[:：]?$")
 #: A unit given for a whole table: 单位：件 · （单位：万元） · …情况统计表（单位：件）.

@@ -28,6 +28,32 @@ HEDGE_PREFIXES: tuple[str, ...] = ("将近", "接近", "超过", "不少于", "�
 HEDGE_INFIXES: tuple[str, ...] = ("余", "多", "来")
 HEDGE_SUFFIXES: tuple[str, ...] = ("左右", "以上", "上下", "有余")
 
+#: Words that join the numbers of a list (367、2889件 · 12件和30件).
+LIST_JOINERS: tuple[str, ...] = ("以及", "、", "和", "及", "与")
+
+
+def _alt(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# Pattern pieces built from the lexicons above: every pattern of the parser that spells a hedge,
+# a multiplier, a list joiner or a plain number uses these, so that a word added here counts everywhere.
+#: A hedge before a number: 约 · 将近 · 不少于 (longest first).
+HEDGE_PREFIX_RE = _alt(HEDGE_PREFIXES)
+#: A hedge between number and multiplier or unit: 467余万元 · 十来件.
+HEDGE_INFIX_RE = _alt(HEDGE_INFIXES)
+#: A hedge after the unit: 100人左右.
+HEDGE_SUFFIX_RE = _alt(HEDGE_SUFFIXES)
+#: 万 · 亿.
+MULTIPLIER_RE = _alt(tuple(MULTIPLIERS))
+#: A list joiner: 、 · 和 · 以及.
+LIST_JOINER_RE = _alt(LIST_JOINERS)
+#: Arabic digits as written in running text or a table cell: 3454 · 1,234 · 502.4.
+DIGITS_RE = r"\d[\d,]*(?:\.\d+)?"
+#: A number with its hedges and multiplier, without its unit: 约1.2万 · 467余万 · 15万余.
+HEDGED_NUMBER_RE = (rf"(?:{HEDGE_PREFIX_RE})?{DIGITS_RE}[ ]?(?:{HEDGE_INFIX_RE})?(?:{MULTIPLIER_RE})?"
+                    rf"(?:{HEDGE_INFIX_RE})?")
+
 #: Measure words → (canonical unit, family). Longer forms first in the regex.
 UNITS: dict[str, tuple[str, str]] = {
     # money (canonical 元; the multiplier is folded into the value)
