@@ -16,6 +16,7 @@ Every indicator of the vocabulary has at least one ``LEVELS`` row (checked below
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -221,8 +222,8 @@ def test_every_indicator_has_a_level_row():
     assert covered == set(load_taxonomy().ids)
 
 
-@pytest.mark.skipif(not SPEC.exists(), reason="the shared spec is not next to this checkout")
 def test_taxonomy_matches_the_vocabulary():
+    assert SPEC.exists(), f"the shared spec is missing: {SPEC} (CI lays ../shared beside the clone)"
     with SPEC.open(encoding="utf-8") as handle:
         spec = {r["id"]: r for r in csv.DictReader(handle)}
     tax = load_taxonomy()
@@ -486,6 +487,32 @@ def test_taxonomy_errors_name_the_indicator(tmp_path):
     bad.write_text("pieces: {}\nindicators:\n  z:\n    name_zh: Z\n    unit: 件\n    kind: count\n    description: d\n"
                    "    units: [件]\n    near: ['{nope}']\n", encoding="utf-8")
     with pytest.raises(TaxonomyError, match="unknown piece"):
+        load_taxonomy(bad)
+
+
+_BLOCK = "indicators:\n  legal_aid_cases:\n    name_zh: X\n    unit: 件\n    kind: count\n    description: d\n    near: ['法律援助']\n"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        pytest.param("    units: [件]\n    exlude: ['x']\n", "legal_aid_cases: unknown key 'exlude' (did you mean 'exclude'?)", id="typo-key"),
+        pytest.param("    units: [万元]\n", "legal_aid_cases: units 万元 are not units the parser gives", id="non-canonical-unit"),
+        pytest.param("    units: [人]\n", "legal_aid_cases: unit '件' is not among its units", id="unit-not-listed"),
+        pytest.param("    units: 件\n", "legal_aid_cases: units must be a non-empty list", id="units-not-a-list"),
+    ],
+)
+def test_taxonomy_loader_refuses_what_it_does_not_know(tmp_path, extra, message):
+    bad = tmp_path / "tax.yaml"
+    bad.write_text(_BLOCK + extra, encoding="utf-8")
+    with pytest.raises(TaxonomyError, match=re.escape(message)):
+        load_taxonomy(bad)
+
+
+def test_taxonomy_loader_refuses_unknown_top_level_keys(tmp_path):
+    bad = tmp_path / "tax.yaml"
+    bad.write_text("rules: {}\n" + _BLOCK + "    units: [件]\n", encoding="utf-8")
+    with pytest.raises(TaxonomyError, match="unknown top-level key rules"):
         load_taxonomy(bad)
 
 

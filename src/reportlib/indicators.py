@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -157,6 +158,11 @@ def clause_before(sentence: str, raw: str = "") -> str:
 
 
 REQUIRED = ("name_zh", "unit", "kind", "description", "units")
+#: Every key an indicator block may have; anything else is a typo (exlude:) and refused.
+OPTIONAL = ("near", "after", "context", "exclude", "exclude_near", "subgroup", "priority", "share_is_level", "gap",
+            "issuer_own", "named_as")
+#: Units as the parser gives them (canonical forms of reportlib.numbers.UNITS).
+CANONICAL_UNITS = frozenset(unit for unit, _family in UNITS.values())
 
 
 def load_taxonomy(path: Path | str | None = None) -> Taxonomy:
@@ -176,6 +182,33 @@ def _default_taxonomy() -> Taxonomy:
     return _load(TAXONOMY_FILE)
 
 
+def _check_keys(spec: dict, where: str) -> None:
+    """Refuse keys the loader does not know, naming the likely intended one.
+
+    >>> _check_keys({"exlude": "x"}, "indicators.yaml: legal_aid_cases")
+    Traceback (most recent call last):
+    reportlib.errors.TaxonomyError: indicators.yaml: legal_aid_cases: unknown key 'exlude' (did you mean 'exclude'?)
+    """
+    for key in spec:
+        if key not in REQUIRED and key not in OPTIONAL:
+            close = difflib.get_close_matches(str(key), [*REQUIRED, *OPTIONAL], n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join((*REQUIRED, *OPTIONAL))})"
+            raise TaxonomyError(f"{where}: unknown key {key!r}{hint}")
+
+
+def _check_units(spec: dict, where: str) -> None:
+    """``units`` lists canonical units (件, 人, 元, % …) and includes the indicator's own ``unit``."""
+    units = spec["units"]
+    if not isinstance(units, list) or not units:
+        raise TaxonomyError(f"{where}: units must be a non-empty list such as [件]")
+    odd = [str(u) for u in units if str(u) not in CANONICAL_UNITS]
+    if odd:
+        raise TaxonomyError(f"{where}: units {', '.join(odd)} are not units the parser gives "
+                            f"(canonical units: {' '.join(sorted(CANONICAL_UNITS))}); 万元 is written 元, 名 is 人")
+    if str(spec["unit"]) not in {str(u) for u in units}:
+        raise TaxonomyError(f"{where}: unit {spec['unit']!r} is not among its units {units}")
+
+
 def _load(path: Path) -> Taxonomy:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -186,11 +219,18 @@ def _load(path: Path) -> Taxonomy:
     pieces = {k: str(v) for k, v in (data.get("pieces") or {}).items()}
     items: list[Indicator] = []
     near_bodies: list[str] = []
+    unknown_top = sorted(set(data) - {"pieces", "indicators"})
+    if unknown_top:
+        raise TaxonomyError(f"{path.name}: unknown top-level key {', '.join(unknown_top)} (expected pieces, indicators)")
     for ind_id, spec in data["indicators"].items():
         where = f"{path.name}: {ind_id}"
+        if not isinstance(spec, dict):
+            raise TaxonomyError(f"{where}: expected a block of keys, not {type(spec).__name__}")
+        _check_keys(spec, where)
         missing = [k for k in REQUIRED if k not in spec]
         if missing:
             raise TaxonomyError(f"{where}: missing {', '.join(missing)}")
+        _check_units(spec, where)
         if spec["kind"] not in ("count", "amount", "rate"):
             raise TaxonomyError(f"{where}: kind must be count, amount or rate, not {spec['kind']!r}")
         if not spec.get("near") and not spec.get("after"):
