@@ -24,7 +24,8 @@ import sys
 import reportlib
 from reportlib import build, plan
 inputs, out = sys.argv[1], sys.argv[2]
-runs = [r for r in plan.derive_plan(reportlib.read_reports(inputs)) if r.name == plan.yoy_name("350502")]
+runs = [r for r in plan.derive_plan(reportlib.read_reports(inputs))
+        if r.notebook.startswith("year_over_year") and str(r.parameters.get("region")) == "350502"]
 summary = build.run_build([inputs], out=out, plan=runs, jobs=1, progress=False, echo=False, wait=True)
 print(summary.ok, [r.status for r in summary.results])
 """
