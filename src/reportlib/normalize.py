@@ -105,6 +105,7 @@ class View:
     original: str
     text: str
     simplified: bool = False  # traditional script read through a simplified copy
+    traditional: bool = False  # the text is written in traditional script (detected once, here or by the extractor)
     _bp_norm: list[int] = field(default_factory=list, repr=False)
     _bp_delta: list[int] = field(default_factory=list, repr=False)
 
@@ -139,6 +140,7 @@ def build_view(original: str, simplify: bool | None = None) -> View:
     text = DATE_STAMP_RE.sub(_blank, text)
     view = _collapse_whitespace(original, text)
     view.simplified = simplified
+    view.traditional = bool(simplify)
     return view
 
 

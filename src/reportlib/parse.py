@@ -128,7 +128,8 @@ def parse_text(
     if sha256 is None:
         sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     report_id = sha256[:12]
-    view = build_view(text)
+    script = (page_meta or {}).get("script")  # the extractor's script detection, when it ran one
+    view = build_view(text, simplify=None if script is None else script == "traditional")
     if not view.text.strip():
         raise InputError(source, "no text left after removing page furniture")
     meta = extract_metadata(view, page_meta)
@@ -185,7 +186,7 @@ def parse_text(
         "n_chars": len(text),
         "format": fmt,
         "encoding": encoding,
-        "traditional": _is_trad(text),
+        "traditional": view.traditional,
         "text_hash": hashlib.sha256("".join(simplified.split()).encode("utf-8")).hexdigest()[:16],
         "n_sections": len(result.sections),
         "n_mentions": len(result.mentions),
@@ -200,12 +201,6 @@ def parse_text(
 
     result.checks = run_checks(result)
     return result
-
-
-def _is_trad(text: str) -> bool:
-    from reportlib.formats import is_traditional
-
-    return is_traditional(text)
 
 
 def _looks_truncated(view: View) -> bool:

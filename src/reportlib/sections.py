@@ -108,17 +108,6 @@ def _part_of(heading: str) -> str:
     return ""
 
 
-def section_at(headings: list[Heading], pos: int) -> Heading | None:
-    """The deepest heading whose section contains view position ``pos``."""
-    best = None
-    for item in headings:
-        if item.vstart > pos:
-            break
-        if item.vstart <= pos < item.vend and (best is None or item.rank >= best.rank):
-            best = item
-    return best
-
-
 def part_at(headings: list[Heading], pos: int) -> str:
     """The required-content part (measures, shortcomings, plans …) that ``pos`` falls in."""
     part = ""
