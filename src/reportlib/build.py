@@ -236,8 +236,28 @@ def execute_run(job: dict[str, Any]) -> dict[str, Any]:
 def _inputs(given_paths: Sequence[str | os.PathLike[str]] | None) -> tuple[list[Path], bool]:
     """The input paths and whether they are exactly the project's seeds."""
     seeds = _paths.seeds_dir().resolve()
+    if not given_paths and not seeds.is_dir():
+        raise BuildError(f"no PATH given and no seeds/ folder in {_paths.project_root()}; "
+                         "name the reports to build: reportlib build DIR --out OUT.")
     given = [Path(p) for p in (given_paths or [seeds])]
     return given, [p.resolve() for p in given] == [seeds]
+
+
+def _notebook_finder(notebooks_dir: str | os.PathLike[str] | None, runs: list[Run]) -> dict[str, Path]:
+    """The file each planned notebook is run from: ``notebooks_dir`` first (edited copies; a
+    notebook not there comes from the default place), else :func:`reportlib.paths.notebooks_dir`."""
+    default = _paths.notebooks_dir()
+    places = [Path(notebooks_dir).resolve(), default] if notebooks_dir else [default]
+    if notebooks_dir and not places[0].is_dir():
+        raise BuildError(f"{notebooks_dir}: no such notebooks directory (--notebooks).")
+    found: dict[str, Path] = {}
+    for name in dict.fromkeys(run.notebook for run in runs):
+        candidates = [place / name for place in places if (place / name).is_file()]
+        if not candidates:
+            raise BuildError(f"notebook {name} not found in {' or '.join(str(p) for p in places)}; "
+                             "reinstall reportlib or pass --notebooks DIR.")
+        found[name] = candidates[0]
+    return found
 
 
 def _relative_sources(corpus, root: Path) -> None:
@@ -288,7 +308,7 @@ def run_build(
     failed_inputs = [f"{r.source}: {r.reason}" for r in corpus.failed.itertuples(index=False)]
 
     runs = list(plan) if plan is not None else derive_plan(corpus)
-    nb_dir = Path(notebooks_dir) if notebooks_dir else _paths.notebooks_dir()
+    notebook_of = _notebook_finder(notebooks_dir, runs)
     population = _paths.population_csv()
     inputs_hash = _sha((processed_hash(processed) + (_sha(population.read_bytes()) if population.is_file() else "")).encode())
     lib_hash = library_hash()
@@ -296,7 +316,7 @@ def run_build(
     results: dict[str, RunResult] = {}
     todo: list[tuple[Run, str]] = []
     for run in runs:
-        key = run_key(run, nb_dir / run.notebook, inputs_hash, lib_hash)
+        key = run_key(run, notebook_of[run.notebook], inputs_hash, lib_hash)
         entry = cache.get(run.name, {})
         if entry.get("key") == key and all((out_dir / f).is_file() for f in entry.get("outputs", [])):
             results[run.name] = RunResult(run.name, "cached", outputs=list(entry["outputs"]))
@@ -306,7 +326,7 @@ def run_build(
     new_cache = {name: cache[name] for name in cache if name in results}
     if todo:
         jobs_list = [
-            {"name": run.name, "notebook": str(nb_dir / run.notebook), "parameters": run.parameters, "title": run.title,
+            {"name": run.name, "notebook": str(notebook_of[run.notebook]), "parameters": run.parameters, "title": run.title,
              "out": str(out_dir), "processed_dir": str(processed), "cwd": str(root), "timeout": timeout}
             for run, _ in todo
         ]

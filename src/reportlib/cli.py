@@ -7,6 +7,8 @@ import json
 import sys
 from collections.abc import Sequence
 
+from reportlib._version import version
+
 EXAMPLES = """examples:
   reportlib parse seeds/                              metrics of every report, as CSV
   reportlib parse --table reports --format json a.txt b.html
@@ -29,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version="reportlib 0.1.0")
+    parser.add_argument("--version", action="version", version=f"reportlib {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser(
@@ -61,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default=None, help="output directory (default: reports/)")
     b.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
     b.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook run (default 600)")
+    b.add_argument("--notebooks", default=None, metavar="DIR",
+                   help="run the notebooks found in DIR (edited copies) instead of the installed ones; "
+                   "a notebook not in DIR comes from the default place")
 
     i = sub.add_parser("indicators", help="print the indicator taxonomy", description="Print the indicator taxonomy.")
     i.add_argument("--format", default="table", choices=["table", "csv", "json"])
@@ -131,7 +136,8 @@ def _json_default(value: object) -> object:
 def _build(args: argparse.Namespace) -> int:
     from reportlib.build import run_build
 
-    summary = run_build(args.paths or None, out=args.out, jobs=args.jobs, force=args.force, timeout=args.timeout)
+    summary = run_build(args.paths or None, out=args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
+                        notebooks_dir=args.notebooks)
     return 0 if summary.ok else 1
 
 
