@@ -1,9 +1,9 @@
 """The run plan of a build: which notebook runs, with which parameters, under which file name.
 
-Derived from the corpus alone: one year-over-year run per region with reports for two or more
-years, one cross-district run per year with two or more regions, one profile per report and one
-parse-quality run. File names are ASCII and deterministic (``year_over_year-350502``,
-``cross_district-2023``, ``report_profile-a17f6c7e72e8``, ``parse_quality``).
+Derived from the corpus alone: one parse-quality run, one corpus overview, one year-over-year run
+per region with reports for two or more years, one cross-district run per year with two or more
+regions and one profile per report. File names are ASCII and deterministic
+(``year_over_year-350502``, ``cross_district-2023``, ``report_profile-a17f6c7e72e8``, ``parse_quality``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import pandas as pd
 from reportlib.analysis import report_label
 from reportlib.corpus import Corpus
 
-__all__ = ["QUALITY_NAME", "Run", "cross_name", "derive_plan", "profile_name", "safe_name", "yoy_name"]
+__all__ = ["OVERVIEW_NAME", "QUALITY_NAME", "Run", "cross_name", "derive_plan", "profile_name", "safe_name", "yoy_name"]
 
 QUALITY_NAME = "parse_quality"
+OVERVIEW_NAME = "corpus_overview"
 
 
 def safe_name(text: str) -> str:
@@ -60,11 +61,14 @@ class Run:
 
 
 def derive_plan(corpus: Corpus) -> list[Run]:
-    """Every run the corpus calls for, in a stable order (quality, year over year, cross-district, profiles)."""
+    """Every run the corpus calls for, in a stable order (quality, overview, year over year, cross-district, profiles)."""
     reports = corpus.reports
     runs = [
         Run(QUALITY_NAME, "parse_quality.ipynb", "解析质量",
             f"{len(reports)}份报告读到了什么：各报告的指标覆盖、问题、未通过的一致性检查、未采用的数字。",
+            "总览", {}),
+        Run(OVERVIEW_NAME, "corpus_overview.ipynb", "报告一览",
+            f"{len(reports)}份报告一表：是否按时公开、五项必备内容、主送抄送、指标数、未通过的检查，链接各报告概况；地区 × 年度覆盖情况。",
             "总览", {}),
     ]
     dated = reports[(reports["region_code"] != "") & reports["report_year"].notna()]

@@ -241,3 +241,33 @@ def metrics_workbook(metrics: pd.DataFrame, reports: pd.DataFrame, dest: str | o
     about = _about(title, "解析出的全部指标及其出处。", sources_text(reports), {},
                    "“起始位置/结束位置”为原文（解码后）中的字符偏移，text[起始:结束] 即“原文数值”。")
     return _write(dest, sheets, about, title)
+
+
+def overview_workbook(overview: pd.DataFrame, grid: pd.DataFrame, reports: pd.DataFrame, dest: str | os.PathLike[str],
+                      parameters: Mapping[str, Any] | None = None, summary: Iterable[str] = ()) -> Path:
+    """报告一览 workbook: 说明, 报告一览 (one row per report), 覆盖情况 (region × year)."""
+    from reportlib.overview import OVERVIEW_LABELS
+
+    labels = {**LABELS, **OVERVIEW_LABELS}
+    formats = {col: ColumnFormat(labels.get(col, col)) for col in overview.columns}
+    for col in ("region_code", "report_id", "doc_number", "profile", "source", "timeliness_note", "addressees_note"):
+        formats[col] = ColumnFormat(labels.get(col, col), "text")
+    formats["report_year"] = ColumnFormat(labels["report_year"], "plain")
+    year_columns = [c for c in grid.columns if str(c).isdigit()]
+    grid_formats = {col: ColumnFormat(labels.get(col, col)) for col in grid.columns}
+    grid_formats["region_code"] = ColumnFormat(labels["region_code"], "text")
+    grid_formats.update({c: ColumnFormat(f"{c}年", "int") for c in year_columns})
+    grid_formats["n_years"] = ColumnFormat("有报告的年数", "int")
+    grid_formats["n_reports"] = ColumnFormat("报告数", "int")
+    sheets = [
+        Sheet("报告一览", overview, columns=formats,
+              description="每份报告一行：地区、层级、发布机关、年度、文号、发布/成文日期与是否按时、五项必备内容、主送抄送、指标数、未通过的检查数。"),
+        Sheet("覆盖情况", grid, columns=grid_formats, description="地区 × 年度：每个地区每年有几份报告（0 表示没有）。"),
+    ]
+    title = "法治政府建设年度报告 报告一览"
+    about = _about(title, "全部报告的基本情况和覆盖范围，是进入各份报告概况页的入口。", f"{len(reports)}份报告（来源文件见“报告一览”的“来源文件”列）",
+                   parameters or {},
+                   "必备内容：“有”为有专门标题，“提及”为只在正文或下级标题中出现，“未见”为没有找到。"
+                   "是否按时以发布日期为准，未见发布日期时以成文日期代替。",
+                   extra=[("小结", "\n".join(summary))] if summary else [])
+    return _write(dest, sheets, about, title)
