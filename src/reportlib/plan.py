@@ -1,8 +1,8 @@
 """The run plan of a build: which notebook runs, with which parameters, under which file name.
 
 Derived from the corpus alone: one parse-quality run, one corpus overview, one year-over-year run
-per region with reports for two or more years, one cross-district run per year with two or more
-regions and one profile per report. File names are ASCII and deterministic
+per region with reports for two or more years, one multi-year trend per region with three or
+more, one cross-district run per year with two or more regions and one profile per report. File names are ASCII and deterministic
 (``year_over_year-350502``, ``cross_district-2023``, ``report_profile-a17f6c7e72e8``, ``parse_quality``).
 """
 
@@ -17,7 +17,11 @@ import pandas as pd
 from reportlib.analysis import report_label
 from reportlib.corpus import Corpus
 
-__all__ = ["OVERVIEW_NAME", "QUALITY_NAME", "Run", "cross_name", "derive_plan", "profile_name", "safe_name", "yoy_name"]
+__all__ = ["OVERVIEW_NAME", "QUALITY_NAME", "Run", "cross_name", "derive_plan", "profile_name", "safe_name", "trend_name",
+           "yoy_name"]
+
+#: A region needs reports for this many years to get a multi-year trend run.
+TREND_MIN_YEARS = 3
 
 QUALITY_NAME = "parse_quality"
 OVERVIEW_NAME = "corpus_overview"
@@ -36,6 +40,11 @@ def safe_name(text: str) -> str:
 def yoy_name(region_code: str) -> str:
     """``year_over_year-350502``."""
     return f"year_over_year-{safe_name(region_code)}"
+
+
+def trend_name(region_code: str) -> str:
+    """``region_trend-350502``."""
+    return f"region_trend-{safe_name(region_code)}"
 
 
 def cross_name(year: int) -> str:
@@ -83,6 +92,12 @@ def derive_plan(corpus: Corpus) -> list[Run]:
             f"{region}（{code}）{years[-2]}年与{years[-1]}年共有指标的增减、变化率和两年原文依据；来源：{issuers}。",
             "同比分析", {"region": code},
         ))
+        if len(years) >= TREND_MIN_YEARS:
+            runs.append(Run(
+                trend_name(code), "region_trend.ipynb", f"多年趋势：{region} {years[0]}–{years[-1]}",
+                f"{region}（{code}）{len(years)}个年度各指标的逐年数值、逐年和全期变化及每个数值的原文依据；来源：{issuers}。",
+                "多年趋势", {"region": code},
+            ))
     for year, group in sorted(dated.groupby(dated["report_year"].astype(int)), key=lambda kv: kv[0]):
         regions = list(dict.fromkeys(group.sort_values("region_code")["region"]))
         if group["region_code"].nunique() < 2:

@@ -271,3 +271,40 @@ def overview_workbook(overview: pd.DataFrame, grid: pd.DataFrame, reports: pd.Da
                    "是否按时以发布日期为准，未见发布日期时以成文日期代替。",
                    extra=[("小结", "\n".join(summary))] if summary else [])
     return _write(dest, sheets, about, title)
+
+
+def trend_workbook(trend: Mapping[str, pd.DataFrame], reports: pd.DataFrame, dest: str | os.PathLike[str],
+                   parameters: Mapping[str, Any] | None = None) -> Path:
+    """多年趋势 workbook: 说明, 全期变化 (one row per indicator), 逐年数值 (one row per indicator and year, with evidence)."""
+    from reportlib.trend import TREND_LABELS
+
+    labels = {**LABELS, **TREND_LABELS}
+    spans, points = trend["spans"], trend["points"]
+    text = ColumnFormat(kind="text")
+    span_formats = {col: ColumnFormat(labels.get(col, col)) for col in spans.columns}
+    for col in ("region_code", "indicator", "first_raw", "last_raw", "series", "issuers", "scope_note", "narrative"):
+        span_formats[col] = dataclasses.replace(text, label=labels.get(col, col),
+                                                width=50 if col in ("series", "narrative", "scope_note") else None,
+                                                wrap=True if col in ("series", "narrative", "scope_note") else None)
+    for col in ("span_pct_change",):
+        span_formats[col] = ColumnFormat(labels[col], "percent", decimals=1)
+    for col in ("first_year", "last_year"):
+        span_formats[col] = ColumnFormat(labels[col], "plain")
+    point_formats = {col: ColumnFormat(labels.get(col, col)) for col in points.columns}
+    for col in ("region_code", "indicator", "report_id", "raw", "source", "issuer", "scope_note"):
+        point_formats[col] = dataclasses.replace(text, label=labels.get(col, col))
+    point_formats["sentence"] = ColumnFormat(labels["sentence"], "text", width=60, wrap=True)
+    point_formats["pct_change"] = ColumnFormat(labels["pct_change"], "percent", decimals=1)
+    for col in ("year", "prev_year"):
+        point_formats[col] = ColumnFormat(labels.get(col, col), "plain")
+    region = str(spans["region"].iloc[0]) if len(spans) else str((parameters or {}).get("region", ""))
+    sheets = [
+        Sheet("全期变化", spans, columns=span_formats, highlight_change="span_change",
+              description="每项指标一行：起始与末尾年度的数值、全期增减和变化率、年均增减、逐年数值和口径说明。比率类指标的增减以百分点计。"),
+        Sheet("逐年数值", points, columns=point_formats, highlight_change="change",
+              description="每项指标每个年度一行：数值、原文、原文句子、发布机关、来源文件，以及较上一期的增减。"),
+    ]
+    title = f"法治政府建设年度报告 多年趋势：{region}"
+    about = _about(title, f"{region}各年度报告中同一指标的逐年变化。", sources_text(reports, points["report_id"].unique()),
+                   parameters or {}, "同一地区同一年度有多份报告时，取可信度最高的数值，其次取政府报告；“口径说明”指出发布机关变化、约数和缺少的年份。")
+    return _write(dest, sheets, about, title)
