@@ -365,7 +365,7 @@ def run_build(
     ordered = [results[run.name] for run in runs]
     summary = BuildSummary(out=out_dir, processed_dir=processed, results=ordered, seconds=0.0,
                            n_reports=len(corpus.reports), failed_inputs=failed_inputs)
-    _write_index(out_dir, runs, results, summary, inputs)
+    _write_index(out_dir, runs, results, summary, inputs, corpus.reports)
     summary.seconds = round(time.monotonic() - started, 1)
     if echo:
         print(summary)
@@ -373,8 +373,8 @@ def run_build(
 
 
 def _write_index(out: Path, runs: list[Run], results: dict[str, RunResult], summary: BuildSummary,
-                 inputs: list[Path]) -> None:
-    from reportlib.htmlexport import index_page
+                 inputs: list[Path], reports: Any = None) -> None:
+    from reportlib.indexpage import grouped_index_page, run_places
 
     entries: list[dict[str, Any]] = []
     for run in runs:
@@ -391,10 +391,10 @@ def _write_index(out: Path, runs: list[Run], results: dict[str, RunResult], summ
         if not (out / html_name).is_file():
             if result.failed_notebook:
                 entries.append({"title": run.title + "（失败）", "href": f"failed/{run.name}.ipynb",
-                                "description": description, "group": run.group})
+                                "description": description, "group": run.group, "name": run.name, "failed": True})
             continue
         entries.append({"title": run.title, "href": html_name, "description": description, "group": run.group,
-                        "links": links})
+                        "links": links, "name": run.name, "failed": result.status == "failed"})
     entries.append({"title": "全部指标（Excel）", "href": "metrics.xlsx", "group": "数据",
                     "description": "每份报告的每个指标一行：数值、单位、原文、所在句子、来源文件和字符位置。"})
     counts = {s: sum(r.status == s for r in summary.results) for s in ("ok", "cached", "failed")}
@@ -406,4 +406,5 @@ def _write_index(out: Path, runs: list[Run], results: dict[str, RunResult], summ
         ("解析结果", str(summary.processed_dir)),
         ("人口数据", "data/population.csv（常住人口，来源见各行 source 列）"),
     ]
-    index_page(entries, INDEX_TITLE, info, dest=out / "index.html")
+    places = run_places(runs, reports) if reports is not None else {}
+    grouped_index_page(entries, places, INDEX_TITLE, info, dest=out / "index.html")

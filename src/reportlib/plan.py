@@ -57,6 +57,15 @@ def profile_name(report_id: str) -> str:
     return f"report_profile-{safe_name(report_id)}"
 
 
+def _some(names: list[str], most: int = 8) -> str:
+    """Names joined with 、, at most ``most`` of them (an index line stays short at thousands of regions).
+
+    >>> _some(["鲤城区", "南安市"]), _some([f"{i}区" for i in range(10)], 3)
+    ('鲤城区、南安市', '0区、1区、2区等10个地区')
+    """
+    return "、".join(names) if len(names) <= most else "、".join(names[:most]) + f"等{len(names)}个地区"
+
+
 @dataclass(frozen=True)
 class Run:
     """One notebook run: ``notebook`` (file in ``notebooks/``) with ``parameters``, output stem ``name``."""
@@ -104,7 +113,7 @@ def derive_plan(corpus: Corpus) -> list[Run]:
             continue
         runs.append(Run(
             cross_name(year), "cross_district.ipynb", f"横向比较：{int(year)}年",
-            f"{int(year)}年{'、'.join(regions)}的共有指标并列、排名和每万人数值（附人口数据年份与来源）。",
+            f"{int(year)}年{_some(regions)}的共有指标并列、排名和每万人数值（附人口数据年份与来源）。",
             "横向比较", {"year": int(year)},
         ))
     ordered = reports.assign(_y=reports["report_year"].fillna(0)).sort_values(["region_code", "_y", "report_id"])
