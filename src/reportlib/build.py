@@ -12,9 +12,13 @@ Steps:
    same name untouched and keeps its executed notebook as ``<out>/failed/<name>.ipynb``;
 4. write ``<out>/metrics.xlsx`` (every metric with provenance) and ``<out>/index.html``.
 
-Incremental: ``<out>/.cache.json`` remembers, per run name, the hash of the processed frames,
+Incremental: ``<out>/.cache.json`` remembers, per run name, the hash of the data the run reads,
 the population table, the notebook file, the parameters and the reportlib sources. A run whose
 hash is unchanged and whose outputs exist is skipped and reported as cached; ``force`` reruns all.
+A run about one report, region or year reads only that slice of the corpus
+(``<processed>/runs/<name>/``, see :mod:`reportlib.slices`) and its hash covers only that slice,
+so a changed report re-runs only what depends on it. Unchanged input files are not parsed again
+(``<processed>/.parse_cache/``, see :mod:`reportlib.parsecache`).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,11 +41,15 @@ from typing import Any
 from reportlib import paths as _paths
 from reportlib.atomic import write_text_atomic
 from reportlib.errors import BuildError
+from reportlib.parsecache import CACHE_DIR_NAME as PARSE_CACHE
+from reportlib.parsecache import prune as prune_parse_cache
 from reportlib.plan import Run, derive_plan
+from reportlib.slices import CorpusIndex, slice_ids, write_slice
 
 __all__ = ["BuildSummary", "RunResult", "execute_run", "run_build"]
 
 CACHE_FILE = ".cache.json"
+SLICES_DIR = "runs"  # <processed>/runs/<run name>/: the slice of the corpus one run reads
 KERNEL = "python3"
 INDEX_TITLE = "法治政府建设年度报告：分析结果"
 
@@ -243,6 +251,22 @@ def _inputs(given_paths: Sequence[str | os.PathLike[str]] | None) -> tuple[list[
     return given, [p.resolve() for p in given] == [seeds]
 
 
+def _write_slices(index: CorpusIndex, slices: dict[str, list[str] | None], runs: list[Run],
+                  processed: Path) -> dict[str, Path]:
+    """Write the data of each run that needs only a slice to ``<processed>/runs/<name>/`` (kept, so
+    an executed notebook can be run again); drop the folders of runs no longer planned."""
+    root = processed / SLICES_DIR
+    wanted = {name for name, ids in slices.items() if ids is not None}
+    if root.is_dir():
+        for stale in root.iterdir():
+            if stale.name not in wanted:
+                shutil.rmtree(stale, ignore_errors=True)
+    todo = [(run.name, ids) for run in runs if (ids := slices.get(run.name)) is not None]
+    with ThreadPoolExecutor(max_workers=4) as pool:  # mostly file system work: threads overlap it
+        written = pool.map(lambda item: write_slice(index, item[1], root / item[0]), todo)
+        return {name: path for (name, _), path in zip(todo, written, strict=True)}
+
+
 def _notebook_finder(notebooks_dir: str | os.PathLike[str] | None, runs: list[Run]) -> dict[str, Path]:
     """The file each planned notebook is run from: ``notebooks_dir`` first (edited copies; a
     notebook not there comes from the default place), else :func:`reportlib.paths.notebooks_dir`."""
@@ -302,7 +326,10 @@ def run_build(
         processed_dir = _paths.processed_dir() if is_seeds else out_dir / "processed"
     processed = Path(processed_dir).resolve()
 
-    corpus = read_reports([p.resolve() for p in inputs], jobs=jobs, progress=progress)
+    parse_started = time.time()
+    corpus = read_reports([p.resolve() for p in inputs], jobs=jobs, progress=progress,
+                          parse_cache=processed / PARSE_CACHE)
+    prune_parse_cache(processed / PARSE_CACHE, parse_started - 1)
     _relative_sources(corpus, root)
     write_processed(corpus, processed, inputs=[str(p) for p in inputs])
     failed_inputs = [f"{r.source}: {r.reason}" for r in corpus.failed.itertuples(index=False)]
@@ -310,13 +337,18 @@ def run_build(
     runs = list(plan) if plan is not None else derive_plan(corpus)
     notebook_of = _notebook_finder(notebooks_dir, runs)
     population = _paths.population_csv()
-    inputs_hash = _sha((processed_hash(processed) + (_sha(population.read_bytes()) if population.is_file() else "")).encode())
+    population_hash = _sha(population.read_bytes()) if population.is_file() else ""
+    inputs_hash = _sha((processed_hash(processed) + population_hash).encode())
     lib_hash = library_hash()
+    index = CorpusIndex(corpus)
+    slices = {run.name: slice_ids(run, corpus.reports) for run in runs}  # None: the run needs the whole corpus
     cache = {} if force else _load_cache(out_dir)
     results: dict[str, RunResult] = {}
     todo: list[tuple[Run, str]] = []
     for run in runs:
-        key = run_key(run, notebook_of[run.notebook], inputs_hash, lib_hash)
+        ids = slices[run.name]
+        run_inputs = inputs_hash if ids is None else _sha(f"slice:{index.key(ids)}:{population_hash}".encode())
+        key = run_key(run, notebook_of[run.notebook], run_inputs, lib_hash)
         entry = cache.get(run.name, {})
         if entry.get("key") == key and all((out_dir / f).is_file() for f in entry.get("outputs", [])):
             results[run.name] = RunResult(run.name, "cached", outputs=list(entry["outputs"]))
@@ -324,10 +356,12 @@ def run_build(
             todo.append((run, key))
 
     new_cache = {name: cache[name] for name in cache if name in results}
+    run_data = _write_slices(index, slices, [run for run, _ in todo], processed)
     if todo:
         jobs_list = [
             {"name": run.name, "notebook": str(notebook_of[run.notebook]), "parameters": run.parameters, "title": run.title,
-             "out": str(out_dir), "processed_dir": str(processed), "cwd": str(root), "timeout": timeout}
+             "out": str(out_dir), "processed_dir": str(run_data.get(run.name, processed)), "cwd": str(root),
+             "timeout": timeout}
             for run, _ in todo
         ]
         keys = {run.name: key for run, key in todo}
@@ -362,6 +396,7 @@ def run_build(
     from reportlib.workbooks import metrics_workbook
 
     metrics_workbook(corpus.metrics, corpus.reports, out_dir / "metrics.xlsx")
+    _write_metric_tables(corpus.metrics, out_dir)
     ordered = [results[run.name] for run in runs]
     summary = BuildSummary(out=out_dir, processed_dir=processed, results=ordered, seconds=0.0,
                            n_reports=len(corpus.reports), failed_inputs=failed_inputs)
@@ -370,6 +405,30 @@ def run_build(
     if echo:
         print(summary)
     return summary
+
+
+METRIC_TABLES = ("metrics.csv", "metrics.parquet")
+
+
+def _write_metric_tables(metrics: Any, out: Path) -> list[str]:
+    """Every metric as one table for tools other than Excel (no row limit): ``metrics.csv``
+    (UTF-8 with BOM, so Excel shows the Chinese too) and, when pyarrow is installed,
+    ``metrics.parquet``. Returns the file names written."""
+    from reportlib.atomic import atomic_path
+
+    written = []
+    with atomic_path(out / "metrics.csv") as part:
+        metrics.to_csv(part, index=False, lineterminator="\n", encoding="utf-8-sig")
+    written.append("metrics.csv")
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        (out / "metrics.parquet").unlink(missing_ok=True)  # never leave a stale copy next to a fresh CSV
+        return written
+    with atomic_path(out / "metrics.parquet") as part:
+        metrics.to_parquet(part, index=False)
+    written.append("metrics.parquet")
+    return written
 
 
 def _write_index(out: Path, runs: list[Run], results: dict[str, RunResult], summary: BuildSummary,
@@ -395,8 +454,11 @@ def _write_index(out: Path, runs: list[Run], results: dict[str, RunResult], summ
             continue
         entries.append({"title": run.title, "href": html_name, "description": description, "group": run.group,
                         "links": links, "name": run.name, "failed": result.status == "failed"})
-    entries.append({"title": "全部指标（Excel）", "href": "metrics.xlsx", "group": "数据",
-                    "description": "每份报告的每个指标一行：数值、单位、原文、所在句子、来源文件和字符位置。"})
+    tables = [(name.rsplit(".", 1)[1].upper().replace("PARQUET", "Parquet"), name) for name in METRIC_TABLES
+              if (out / name).is_file()]
+    entries.append({"title": "全部指标（Excel）", "href": "metrics.xlsx", "group": "数据", "links": tables,
+                    "description": "每份报告的每个指标一行：数值、单位、原文、所在句子、来源文件和字符位置；"
+                    "CSV 与 Parquet 为同样内容的一张表（不受 Excel 行数上限限制）。"})
     counts = {s: sum(r.status == s for r in summary.results) for s in ("ok", "cached", "failed")}
     info = [
         ("生成时间", dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")),

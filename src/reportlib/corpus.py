@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,12 +109,15 @@ def read_reports(
     jobs: int = 1,
     validate: bool = True,
     progress: bool = False,
+    parse_cache: str | os.PathLike[str] | None = None,
 ) -> Corpus:
     """Parse files and directories of reports into a :class:`Corpus`.
 
     Every input is accounted for: a report that parses adds rows to the frames; one that cannot
     be read or is not a report adds a row to ``problems`` with the reason. Results come in input
     order whatever ``jobs`` is. The same report given twice (or a mirror of it) is kept once.
+    With ``parse_cache`` (a directory) a file parsed before by the same parser is not parsed
+    again (:mod:`reportlib.parsecache`).
     """
     if isinstance(paths_or_dir, (str, os.PathLike)):
         paths_or_dir = [paths_or_dir]
@@ -121,7 +125,16 @@ def read_reports(
     problems: list[tuple] = [(str(p), "", severity, "read", reason) for p, reason, severity in inputs if reason]
     files = [p for p, reason, _ in inputs if not reason]
     with _gc_paused():
-        return assemble(_map(files, jobs, progress), problems, validate=validate)
+        return assemble(_map(files, jobs, progress, _parser(parse_cache)), problems, validate=validate)
+
+
+def _parser(parse_cache: str | os.PathLike[str] | None) -> Callable[[Path], ParsedReport | tuple]:
+    """:func:`parse_one`, or its cached form (picklable, for worker processes)."""
+    if parse_cache is None:
+        return parse_one
+    from reportlib.parsecache import parse_cached, parser_version
+
+    return functools.partial(parse_cached, cache_dir=str(parse_cache), version=parser_version())
 
 
 @contextlib.contextmanager
@@ -137,7 +150,8 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _map(files: list[Path], jobs: int, progress: bool) -> Iterator[ParsedReport | tuple]:
+def _map(files: list[Path], jobs: int, progress: bool,
+         parse: Callable[[Path], ParsedReport | tuple] = parse_one) -> Iterator[ParsedReport | tuple]:
     """Per-file results in input order, as they come (nothing is held here)."""
     if jobs <= 0:
         jobs = os.cpu_count() or 1
@@ -148,12 +162,12 @@ def _map(files: list[Path], jobs: int, progress: bool) -> Iterator[ParsedReport 
         bar = tqdm(total=len(files), unit="report", desc="parse", leave=False)
     try:
         if jobs == 1 or len(files) < 2 * jobs:
-            items: Iterable[ParsedReport | tuple] = map(parse_one, files)
+            items: Iterable[ParsedReport | tuple] = map(parse, files)
             yield from _counted(items, bar)
         else:
             chunk = max(1, min(64, len(files) // (jobs * 8) or 1))
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                yield from _counted(pool.map(parse_one, files, chunksize=chunk), bar)
+                yield from _counted(pool.map(parse, files, chunksize=chunk), bar)
     finally:
         if bar:
             bar.close()

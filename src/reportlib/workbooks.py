@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from reportlib.analysis import LABELS, readable_codes, report_label
-from reportlib.excel import ChartSpec, ColumnFormat, Sheet, write_workbook
+from reportlib.excel import EXCEL_MAX_ROWS, ChartSpec, ColumnFormat, Sheet, write_workbook
 
 __all__ = [
     "cross_district_workbook",
@@ -221,8 +221,12 @@ def quality_workbook(q: Mapping[str, pd.DataFrame], reports: pd.DataFrame, dest:
     return _write(dest, sheets, about, title)
 
 
-def metrics_workbook(metrics: pd.DataFrame, reports: pd.DataFrame, dest: str | os.PathLike[str]) -> Path:
-    """All metrics, one row per report × indicator with provenance (file, sentence, offsets)."""
+def metrics_workbook(metrics: pd.DataFrame, reports: pd.DataFrame, dest: str | os.PathLike[str],
+                     max_rows: int = EXCEL_MAX_ROWS - 1) -> Path:
+    """All metrics, one row per report × indicator with provenance (file, sentence, offsets).
+
+    More than ``max_rows`` metrics (Excel's limit by default) are split over sheets 指标1, 指标2 …,
+    and the 说明 sheet says so; ``metrics.csv`` next to the workbook holds them in one table."""
     order = ["region", "report_year", "issuer", "indicator_name", "value", "unit", "raw", "approx", "qualifier", "sentence",
              "section", "source", "start", "end", "confidence", "reason", "region_code", "indicator", "report_id"]
     frame = metrics[order].reset_index(drop=True)
@@ -233,13 +237,18 @@ def metrics_workbook(metrics: pd.DataFrame, reports: pd.DataFrame, dest: str | o
         "confidence": _fmt("confidence", "number", decimals=2),
     })
     src = reports[["region", "report_year", "issuer", "title", "doc_number", "issued_date", "published_date", "source", "report_id"]]
-    sheets = [
-        Sheet("指标", frame, columns=formats, description="每份报告的每个指标一行：数值（金额为元，比率为百分数）、原文、所在句子、来源文件和字符位置。"),
-        Sheet("报告", src.reset_index(drop=True), columns=_columns(src), description="全部报告。"),
-    ]
+    what = "每份报告的每个指标一行：数值（金额为元，比率为百分数）、原文、所在句子、来源文件和字符位置。"
+    parts = [frame.iloc[i : i + max_rows].reset_index(drop=True) for i in range(0, len(frame), max_rows)] or [frame]
+    sheets = [Sheet("指标" if len(parts) == 1 else f"指标{n}", part, columns=formats,
+                    description=what if len(parts) == 1 else f"第{n}部分（共{len(parts)}部分）：{what}")
+              for n, part in enumerate(parts, start=1)]
+    sheets.append(Sheet("报告", src.reset_index(drop=True), columns=_columns(src), description="全部报告。"))
+    split = [] if len(parts) == 1 else [(
+        "分表", f"共{len(frame):,}项指标，超过一张Excel工作表的行数上限，已按顺序分为{len(parts)}张工作表"
+        f"（{'、'.join(s.name for s in sheets[:-1])}）；同目录下的 metrics.csv 为完整的一张表。")]
     title = "法治政府建设年度报告 全部指标"
     about = _about(title, "解析出的全部指标及其出处。", sources_text(reports), {},
-                   "“起始位置/结束位置”为原文（解码后）中的字符偏移，text[起始:结束] 即“原文数值”。")
+                   "“起始位置/结束位置”为原文（解码后）中的字符偏移，text[起始:结束] 即“原文数值”。", extra=split)
     return _write(dest, sheets, about, title)
 
 
