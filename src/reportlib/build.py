@@ -173,26 +173,40 @@ def _error_text(exc: BaseException) -> str:
 
 
 def _papermill(job: dict[str, Any], executed: Path, parameters: dict[str, Any]) -> None:
-    """Execute the notebook in a kernel of its own; the whole run is limited to ``job['timeout']`` s."""
+    """Execute the notebook in the worker's warm kernel (``job['warm']``, see
+    :mod:`reportlib.warmkernel`) or in a kernel of its own; the whole run is limited to
+    ``job['timeout']`` s."""
     import papermill
     from jupyter_client.manager import KernelManager
     from nbclient.exceptions import CellTimeoutError
 
-    km = KernelManager(kernel_name=KERNEL)
+    from reportlib import warmkernel
+
+    warm = bool(job.get("warm"))
+    km = None if warm else KernelManager(kernel_name=KERNEL)
+    engine = {"engine_name": warmkernel.ENGINE_NAME} if warm else {"km": km}
+    if warm:
+        warmkernel.register()
     timeout = int(job["timeout"])
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.alarm(timeout)
     try:
         papermill.execute_notebook(
             job["notebook"], str(executed), parameters=parameters, kernel_name=KERNEL, cwd=job["cwd"],
-            progress_bar=False, log_output=False, execution_timeout=timeout, km=km,
+            progress_bar=False, log_output=False, execution_timeout=timeout, **engine,
         )
     except (RunTimeout, CellTimeoutError):
+        if warm:
+            warmkernel.POOL.discard()
         raise RunTimeout(f"timed out after {timeout} s") from None
+    except Exception:
+        if warm:  # a failed notebook may have left anything behind in its kernel
+            warmkernel.POOL.discard()
+        raise
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
-        if km.has_kernel:
+        if km is not None and km.has_kernel:
             km.shutdown_kernel(now=True)
 
 
@@ -305,11 +319,14 @@ def run_build(
     plan: Iterable[Run] | None = None,
     progress: bool = True,
     echo: bool = True,
+    warm_kernels: bool = True,
 ) -> BuildSummary:
     """Parse ``paths`` (default ``seeds/``), run the plan, write everything to ``out`` (default ``reports/``).
 
     ``jobs`` is the number of notebooks run at once (0 = one per core). ``processed_dir``
     overrides where the parse output goes; ``plan`` replaces the derived run plan (tests).
+    ``warm_kernels`` reuses one kernel per worker across runs (:mod:`reportlib.warmkernel`);
+    False starts a fresh kernel for every run.
     The summary is printed unless ``echo`` is False; ``summary.ok`` is False if any run failed.
     """
     from reportlib.corpus import read_reports
@@ -361,7 +378,7 @@ def run_build(
         jobs_list = [
             {"name": run.name, "notebook": str(notebook_of[run.notebook]), "parameters": run.parameters, "title": run.title,
              "out": str(out_dir), "processed_dir": str(run_data.get(run.name, processed)), "cwd": str(root),
-             "timeout": timeout}
+             "timeout": timeout, "warm": warm_kernels}
             for run, _ in todo
         ]
         keys = {run.name: key for run, key in todo}

@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default=None, help="output directory (default: reports/)")
     b.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
     b.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook run (default 600)")
+    b.add_argument("--fresh-kernels", action="store_true",
+                   help="start a new kernel for every notebook run (default: each worker reuses a warm kernel, "
+                   "its namespace cleared between runs)")
     b.add_argument("--notebooks", default=None, metavar="DIR",
                    help="run the notebooks found in DIR (edited copies) instead of the installed ones; "
                    "a notebook not in DIR comes from the default place")
@@ -137,7 +140,7 @@ def _build(args: argparse.Namespace) -> int:
     from reportlib.build import run_build
 
     summary = run_build(args.paths or None, out=args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
-                        notebooks_dir=args.notebooks)
+                        notebooks_dir=args.notebooks, warm_kernels=not args.fresh_kernels)
     return 0 if summary.ok else 1
 
 
