@@ -76,6 +76,7 @@ class BuildSummary:
     seconds: float
     n_reports: int = 0
     failed_inputs: list[str] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: parse, plan, runs, aggregates
 
     @property
     def ok(self) -> bool:
@@ -351,6 +352,7 @@ def run_build(
     write_processed(corpus, processed, inputs=[str(p) for p in inputs])
     failed_inputs = [f"{r.source}: {r.reason}" for r in corpus.failed.itertuples(index=False)]
 
+    stages = {"parse": time.monotonic() - started}
     runs = list(plan) if plan is not None else derive_plan(corpus)
     notebook_of = _notebook_finder(notebooks_dir, runs)
     population = _paths.population_csv()
@@ -374,6 +376,7 @@ def run_build(
 
     new_cache = {name: cache[name] for name in cache if name in results}
     run_data = _write_slices(index, slices, [run for run, _ in todo], processed)
+    stages["plan"] = time.monotonic() - started - sum(stages.values())
     if todo:
         jobs_list = [
             {"name": run.name, "notebook": str(notebook_of[run.notebook]), "parameters": run.parameters, "title": run.title,
@@ -409,6 +412,7 @@ def run_build(
             bar.close()
     write_text_atomic(out_dir / CACHE_FILE, json.dumps(new_cache, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     shutil.rmtree(out_dir / ".tmp", ignore_errors=True)
+    stages["runs"] = time.monotonic() - started - sum(stages.values())
 
     from reportlib.workbooks import metrics_workbook
 
@@ -418,6 +422,8 @@ def run_build(
     summary = BuildSummary(out=out_dir, processed_dir=processed, results=ordered, seconds=0.0,
                            n_reports=len(corpus.reports), failed_inputs=failed_inputs)
     _write_index(out_dir, runs, results, summary, inputs, corpus.reports)
+    stages["aggregates"] = time.monotonic() - started - sum(stages.values())
+    summary.stages = {k: round(v, 2) for k, v in stages.items()}
     summary.seconds = round(time.monotonic() - started, 1)
     if echo:
         print(summary)
