@@ -32,15 +32,15 @@ def _run(tmp_path: Path, name: str, notebook: Path, warm: bool = True) -> dict:
 
 
 def test_one_kernel_serves_many_runs_and_forgets_their_variables(tmp_path):
-    warmkernel.POOL.discard()
-    started = warmkernel.POOL.started
+    warmkernel.pool().discard()
+    started = warmkernel.pool().started
     first = _notebook(tmp_path / "first.ipynb", "import os\nleak = os.getpid()\nprint('pid', leak)")
     second = _notebook(tmp_path / "second.ipynb",
                        "import os\nassert 'leak' not in dir(), 'state of the previous run'\nprint('pid', os.getpid())")
     assert _run(tmp_path, "a", first)["status"] == "ok"
     result = _run(tmp_path, "b", second)
     assert result["status"] == "ok", result["error"]
-    assert warmkernel.POOL.started == started + 1  # the same kernel ran both
+    assert warmkernel.pool().started == started + 1  # the same kernel ran both
     pids = []
     for name in ("a", "b"):
         nb = json.loads((tmp_path / f"{name}.ipynb").read_text(encoding="utf-8"))
@@ -51,24 +51,24 @@ def test_one_kernel_serves_many_runs_and_forgets_their_variables(tmp_path):
 
 
 def test_a_failed_run_takes_its_kernel_with_it(tmp_path):
-    warmkernel.POOL.discard()
+    warmkernel.pool().discard()
     ok = _notebook(tmp_path / "ok.ipynb", "x = 1")
     bad = _notebook(tmp_path / "bad.ipynb", "raise RuntimeError('broken on purpose')")
     assert _run(tmp_path, "ok1", ok)["status"] == "ok"
-    started = warmkernel.POOL.started
+    started = warmkernel.pool().started
     failed = _run(tmp_path, "bad", bad)
     assert failed["status"] == "failed" and "broken on purpose" in failed["error"]
     assert (tmp_path / "failed" / "bad.ipynb").is_file()
     assert _run(tmp_path, "ok2", ok)["status"] == "ok"
-    assert warmkernel.POOL.started == started + 1  # a fresh kernel after the failure
-    warmkernel.POOL.discard()
+    assert warmkernel.pool().started == started + 1  # a fresh kernel after the failure
+    warmkernel.pool().discard()
 
 
 def test_fresh_kernels_still_work(tmp_path):
-    started = warmkernel.POOL.started
+    started = warmkernel.pool().started
     nb = _notebook(tmp_path / "plain.ipynb", "print('plain')")
     assert _run(tmp_path, "plain", nb, warm=False)["status"] == "ok"
-    assert warmkernel.POOL.started == started
+    assert warmkernel.pool().started == started
 
 
 def test_engine_is_registered_with_papermill():

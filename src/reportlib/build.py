@@ -31,6 +31,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
@@ -189,8 +190,12 @@ def _papermill(job: dict[str, Any], executed: Path, parameters: dict[str, Any]) 
     if warm:
         warmkernel.register()
     timeout = int(job["timeout"])
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(timeout)
+    # The alarm bounds the whole run in a build worker; a thread of a Dask worker cannot take
+    # signals, so there the per-cell limit (execution_timeout) is the bound.
+    alarm = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGALRM, _on_alarm) if alarm else None
+    if alarm:
+        signal.alarm(timeout)
     try:
         papermill.execute_notebook(
             job["notebook"], str(executed), parameters=parameters, kernel_name=KERNEL, cwd=job["cwd"],
@@ -198,15 +203,16 @@ def _papermill(job: dict[str, Any], executed: Path, parameters: dict[str, Any]) 
         )
     except (RunTimeout, CellTimeoutError):
         if warm:
-            warmkernel.POOL.discard()
+            warmkernel.pool().discard()
         raise RunTimeout(f"timed out after {timeout} s") from None
     except Exception:
         if warm:  # a failed notebook may have left anything behind in its kernel
-            warmkernel.POOL.discard()
+            warmkernel.pool().discard()
         raise
     finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+        if alarm:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
         if km is not None and km.has_kernel:
             km.shutdown_kernel(now=True)
 
@@ -266,6 +272,34 @@ def _inputs(given_paths: Sequence[str | os.PathLike[str]] | None) -> tuple[list[
     return given, [p.resolve() for p in given] == [seeds]
 
 
+def _outcomes(jobs_list: list[dict[str, Any]], jobs: int, client: Any = None) -> Iterable[tuple[str, dict[str, Any]]]:
+    """``(name, outcome)`` of every job as it finishes: in ``jobs`` spawned worker processes, or
+    on the Dask cluster of ``client`` (its workers must see the same file system)."""
+    if client is not None:
+        from distributed import as_completed as completed
+
+        futures = client.map(execute_run, jobs_list, pure=False)
+        names = {future.key: job["name"] for future, job in zip(futures, jobs_list, strict=True)}
+    else:
+        context = multiprocessing.get_context("spawn")  # clean workers: no inherited threads or event loops
+        executor = ProcessPoolExecutor(max_workers=min(jobs, len(jobs_list)), mp_context=context,
+                                       initializer=_worker_init)
+        submitted = [executor.submit(execute_run, job) for job in jobs_list]
+        futures, completed = submitted, as_completed
+        names = {id(future): job["name"] for future, job in zip(submitted, jobs_list, strict=True)}
+    try:
+        for future in completed(futures):
+            name = names[future.key if client is not None else id(future)]
+            try:
+                outcome = future.result()
+            except Exception as exc:  # a dead worker fails its run only
+                outcome = {"name": name, "status": "failed", "error": f"worker crashed: {exc}", "outputs": []}
+            yield name, outcome
+    finally:
+        if client is None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
 def _write_slices(index: CorpusIndex, slices: dict[str, list[str] | None], runs: list[Run],
                   processed: Path) -> dict[str, Path]:
     """Write the data of each run that needs only a slice to ``<processed>/runs/<name>/`` (kept, so
@@ -321,13 +355,15 @@ def run_build(
     progress: bool = True,
     echo: bool = True,
     warm_kernels: bool = True,
+    client: Any = None,
 ) -> BuildSummary:
     """Parse ``paths`` (default ``seeds/``), run the plan, write everything to ``out`` (default ``reports/``).
 
     ``jobs`` is the number of notebooks run at once (0 = one per core). ``processed_dir``
     overrides where the parse output goes; ``plan`` replaces the derived run plan (tests).
     ``warm_kernels`` reuses one kernel per worker across runs (:mod:`reportlib.warmkernel`);
-    False starts a fresh kernel for every run.
+    False starts a fresh kernel for every run. With a ``distributed.Client`` the parses and the
+    notebook runs go to its Dask cluster instead of local processes.
     The summary is printed unless ``echo`` is False; ``summary.ok`` is False if any run failed.
     """
     from reportlib.corpus import read_reports
@@ -346,7 +382,7 @@ def run_build(
 
     parse_started = time.time()
     corpus = read_reports([p.resolve() for p in inputs], jobs=jobs, progress=progress,
-                          parse_cache=processed / PARSE_CACHE)
+                          parse_cache=processed / PARSE_CACHE, client=client)
     prune_parse_cache(processed / PARSE_CACHE, parse_started - 1)
     _relative_sources(corpus, root)
     write_processed(corpus, processed, inputs=[str(p) for p in inputs])
@@ -390,24 +426,15 @@ def run_build(
             from tqdm import tqdm
 
             bar = tqdm(total=len(jobs_list), unit="run", desc="notebooks")
-        context = multiprocessing.get_context("spawn")  # clean workers: no inherited threads or event loops
-        with ProcessPoolExecutor(max_workers=min(jobs, len(jobs_list)), mp_context=context,
-                                 initializer=_worker_init) as pool:
-            futures = {pool.submit(execute_run, job): job["name"] for job in jobs_list}
-            for future in as_completed(futures):
-                name = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # a dead worker fails its run only
-                    outcome = {"name": name, "status": "failed", "error": f"worker crashed: {exc}", "outputs": []}
-                result = RunResult(**{k: outcome.get(k, v) for k, v in asdict(RunResult(name, "failed")).items()})
-                results[name] = result
-                if result.status == "ok":
-                    new_cache[name] = {"key": keys[name], "outputs": result.outputs,
-                                       "built": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
-                if bar is not None:
-                    bar.set_postfix_str(f"{name}: {result.status}")
-                    bar.update()
+        for name, outcome in _outcomes(jobs_list, jobs, client):
+            result = RunResult(**{k: outcome.get(k, v) for k, v in asdict(RunResult(name, "failed")).items()})
+            results[name] = result
+            if result.status == "ok":
+                new_cache[name] = {"key": keys[name], "outputs": result.outputs,
+                                   "built": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
+            if bar is not None:
+                bar.set_postfix_str(f"{name}: {result.status}")
+                bar.update()
         if bar is not None:
             bar.close()
     write_text_atomic(out_dir / CACHE_FILE, json.dumps(new_cache, ensure_ascii=False, indent=1, sort_keys=True) + "\n")

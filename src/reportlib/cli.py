@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from reportlib._version import version
 
@@ -46,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--table", default="metrics", choices=["reports", "sections", "mentions", "metrics", "problems", "checks"])
     p.add_argument("--format", default="csv", choices=["csv", "json"], help="csv (UTF-8) or json (one object per line)")
     p.add_argument("--jobs", type=int, default=1, help="parallel processes (0 = one per core)")
+    p.add_argument("--dask", default=None, metavar="ADDRESS",
+                   help="parse on a Dask cluster (scheduler address, e.g. tcp://10.0.0.5:8786); needs reportlib[dask]")
 
     b = sub.add_parser(
         "build",
@@ -63,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default=None, help="output directory (default: reports/)")
     b.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
     b.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook run (default 600)")
+    b.add_argument("--dask", default=None, metavar="ADDRESS",
+                   help="parse and run the notebooks on a Dask cluster (scheduler address) whose workers see the "
+                   "same file system; needs reportlib[dask]")
     b.add_argument("--fresh-kernels", action="store_true",
                    help="start a new kernel for every notebook run (default: each worker reuses a warm kernel, "
                    "its namespace cleared between runs)")
@@ -109,7 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parse(args: argparse.Namespace) -> int:
     from reportlib.corpus import read_reports
 
-    corpus = read_reports(args.paths, jobs=args.jobs)
+    with _dask_client(args.dask) as client:
+        corpus = read_reports(args.paths, jobs=args.jobs, client=client)
     frame = corpus.table(args.table)
     out = sys.stdout
     if args.format == "csv":
@@ -139,9 +146,30 @@ def _json_default(value: object) -> object:
 def _build(args: argparse.Namespace) -> int:
     from reportlib.build import run_build
 
-    summary = run_build(args.paths or None, out=args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
-                        notebooks_dir=args.notebooks, warm_kernels=not args.fresh_kernels)
+    with _dask_client(args.dask) as client:
+        summary = run_build(args.paths or None, out=args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
+                            notebooks_dir=args.notebooks, warm_kernels=not args.fresh_kernels, client=client)
     return 0 if summary.ok else 1
+
+
+@contextlib.contextmanager
+def _dask_client(address: str | None) -> Iterator[object]:
+    """A ``distributed.Client`` connected to ``address`` (closed afterwards), or None without one."""
+    if not address:
+        yield None
+        return
+    from reportlib.errors import ReportlibError
+
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ReportlibError("--dask needs dask.distributed: pip install 'reportlib[dask]'") from None
+    try:
+        client = Client(address, timeout=30)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ReportlibError(f"cannot reach the Dask scheduler at {address} ({exc}).") from None
+    with client:
+        yield client
 
 
 def _indicators(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -110,6 +111,7 @@ def read_reports(
     validate: bool = True,
     progress: bool = False,
     parse_cache: str | os.PathLike[str] | None = None,
+    client: Any = None,
 ) -> Corpus:
     """Parse files and directories of reports into a :class:`Corpus`.
 
@@ -117,7 +119,8 @@ def read_reports(
     be read or is not a report adds a row to ``problems`` with the reason. Results come in input
     order whatever ``jobs`` is. The same report given twice (or a mirror of it) is kept once.
     With ``parse_cache`` (a directory) a file parsed before by the same parser is not parsed
-    again (:mod:`reportlib.parsecache`).
+    again (:mod:`reportlib.parsecache`). With a ``distributed.Client`` the files are parsed on
+    its Dask cluster (whose workers must see the same file system), results still in input order.
     """
     if isinstance(paths_or_dir, (str, os.PathLike)):
         paths_or_dir = [paths_or_dir]
@@ -125,7 +128,17 @@ def read_reports(
     problems: list[tuple] = [(str(p), "", severity, "read", reason) for p, reason, severity in inputs if reason]
     files = [p for p, reason, _ in inputs if not reason]
     with _gc_paused():
-        return assemble(_map(files, jobs, progress, _parser(parse_cache)), problems, validate=validate)
+        results = _map_dask(files, client, _parser(parse_cache)) if client is not None else \
+            _map(files, jobs, progress, _parser(parse_cache))
+        return assemble(results, problems, validate=validate)
+
+
+def _map_dask(files: list[Path], client: Any, parse: Callable[[Path], ParsedReport | tuple]) -> Iterator[ParsedReport | tuple]:
+    """Per-file results from a Dask cluster, in input order; each result is released once taken."""
+    futures = client.map(parse, files, pure=False)
+    for i, future in enumerate(futures):
+        yield future.result()
+        futures[i] = None  # type: ignore[call-overload]
 
 
 def _parser(parse_cache: str | os.PathLike[str] | None) -> Callable[[Path], ParsedReport | tuple]:

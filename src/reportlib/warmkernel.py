@@ -17,6 +17,7 @@ and by :func:`register` for a process that runs from a source checkout):
 from __future__ import annotations
 
 import atexit
+import threading
 from typing import Any
 
 from jupyter_client.manager import KernelManager
@@ -25,7 +26,7 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
-__all__ = ["ENGINE_NAME", "MAX_RUNS_PER_KERNEL", "RESET_CODE", "KernelPool", "WarmEngine", "register"]
+__all__ = ["ENGINE_NAME", "MAX_RUNS_PER_KERNEL", "RESET_CODE", "KernelPool", "WarmEngine", "pool", "register"]
 
 ENGINE_NAME = "reportlib_warm"
 MAX_RUNS_PER_KERNEL = 100
@@ -35,7 +36,7 @@ RESET_CODE = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().executi
 
 
 class KernelPool:
-    """The warm kernel of this process (one at a time)."""
+    """The warm kernel of one thread (one at a time): see :func:`pool`."""
 
     def __init__(self) -> None:
         self.km: KernelManager | None = None
@@ -81,8 +82,17 @@ class KernelPool:
                 pass
 
 
-POOL = KernelPool()
-atexit.register(POOL.discard)
+_LOCAL = threading.local()
+
+
+def pool() -> KernelPool:
+    """The warm kernel of the calling thread: one per build worker process, and one per thread
+    where a process runs several notebooks at once (a Dask worker with several threads)."""
+    current = getattr(_LOCAL, "pool", None)
+    if current is None:
+        current = _LOCAL.pool = KernelPool()
+        atexit.register(current.discard)
+    return current
 
 
 class WarmEngine(NBClientEngine):
@@ -100,7 +110,7 @@ class WarmEngine(NBClientEngine):
             startup_timeout=start_timeout, kernel_name=kernel_name, log=logger, log_output=log_output,
             stdout_file=stdout_file, stderr_file=stderr_file,
         )
-        km = POOL.acquire(kernel_name)
+        km = pool().acquire(kernel_name)
         client = PapermillNotebookClient(nb_man, km=km, **final_kwargs)
         ok = False
         try:
@@ -111,7 +121,7 @@ class WarmEngine(NBClientEngine):
             if client.kc is not None:
                 client.kc.stop_channels()
             if not ok:  # the kernel's state is unknown after a failure or a time-out
-                POOL.discard()
+                pool().discard()
 
 
 def register() -> None:
