@@ -43,4 +43,4 @@ bench: $(STAMP) ## benchmark the parser on a synthetic corpus (N=10000)
 	$(BIN)/reportlib bench --n $(N)
 
 clean: ## remove generated outputs (keeps .venv)
-	rm -rf reports/* data/processed/* && touch reports/.gitkeep data/processed/.gitkeep
+	rm -rf reports/* reports/.cache.json data/processed/* data/processed/.parse_cache && touch reports/.gitkeep data/processed/.gitkeep

@@ -78,3 +78,16 @@ def test_engine_is_registered_with_papermill():
 
     warmkernel.register()
     assert papermill_engines.get_engine(warmkernel.ENGINE_NAME) is warmkernel.WarmEngine
+
+
+@pytest.mark.parametrize("first", ["reportlib.warmkernel", "papermill.engines"])
+def test_no_import_cycle_with_papermill_entry_points(first):
+    """papermill loads its entry points (ours among them when installed) while it is imported."""
+    import subprocess
+    import sys
+
+    other = "papermill.engines" if first == "reportlib.warmkernel" else "reportlib.warmkernel"
+    code = (f"import {first}, {other}\nimport reportlib.warmkernel as w\nfrom papermill.engines import papermill_engines\n"
+            "w.register()\nassert papermill_engines.get_engine('reportlib_warm') is w.WarmEngine\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-1500:]

@@ -320,7 +320,8 @@ def _notebook_finder(notebooks_dir: str | os.PathLike[str] | None, runs: list[Ru
     """The file each planned notebook is run from: ``notebooks_dir`` first (edited copies; a
     notebook not there comes from the default place), else :func:`reportlib.paths.notebooks_dir`."""
     default = _paths.notebooks_dir()
-    places = [Path(notebooks_dir).resolve(), default] if notebooks_dir else [default]
+    places = list(dict.fromkeys([*([Path(notebooks_dir).resolve()] if notebooks_dir else []), default,
+                                 _paths.installed_notebooks_dir()]))  # last: an older project copy may lack a notebook
     if notebooks_dir and not places[0].is_dir():
         raise BuildError(f"{notebooks_dir}: no such notebooks directory (--notebooks).")
     found: dict[str, Path] = {}

@@ -17,16 +17,13 @@ and by :func:`register` for a process that runs from a source checkout):
 from __future__ import annotations
 
 import atexit
+import functools
 import threading
 from typing import Any
 
 from jupyter_client.manager import KernelManager
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-from papermill.log import logger
-from papermill.utils import merge_kwargs, remove_args
 
-__all__ = ["ENGINE_NAME", "MAX_RUNS_PER_KERNEL", "RESET_CODE", "KernelPool", "WarmEngine", "pool", "register"]
+__all__ = ["ENGINE_NAME", "MAX_RUNS_PER_KERNEL", "RESET_CODE", "KernelPool", "pool", "register"]  # and WarmEngine (lazy)
 
 ENGINE_NAME = "reportlib_warm"
 MAX_RUNS_PER_KERNEL = 100
@@ -95,36 +92,57 @@ def pool() -> KernelPool:
     return current
 
 
-class WarmEngine(NBClientEngine):
-    """papermill's nbclient engine, on the process's warm kernel (see the module docstring)."""
+@functools.cache
+def _engine_class() -> type:
+    """The engine class, made on first use: papermill imports this module while it loads its own
+    entry points, so the module must not import ``papermill.engines`` at its top (a cycle)."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
 
-    @classmethod
-    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False, stdout_file: Any = None,
-                                 stderr_file: Any = None, start_timeout: int = 60, execution_timeout: int | None = None,
-                                 **kwargs: Any) -> Any:
-        kwargs = remove_args(["input_path", "km"], **kwargs)
-        safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
-        final_kwargs = merge_kwargs(
-            safe_kwargs,
-            timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
-            startup_timeout=start_timeout, kernel_name=kernel_name, log=logger, log_output=log_output,
-            stdout_file=stdout_file, stderr_file=stderr_file,
-        )
-        km = pool().acquire(kernel_name)
-        client = PapermillNotebookClient(nb_man, km=km, **final_kwargs)
-        ok = False
-        try:
-            result = client.execute()
-            ok = True
-            return result
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
-            if not ok:  # the kernel's state is unknown after a failure or a time-out
-                pool().discard()
+    class WarmEngine(NBClientEngine):
+        """papermill's nbclient engine, on the thread's warm kernel (see :mod:`reportlib.warmkernel`)."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
+                                     stdout_file: Any = None, stderr_file: Any = None, start_timeout: int = 60,
+                                     execution_timeout: int | None = None, **kwargs: Any) -> Any:
+            kwargs = remove_args(["input_path", "km"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                startup_timeout=start_timeout, kernel_name=kernel_name, log=logger, log_output=log_output,
+                stdout_file=stdout_file, stderr_file=stderr_file,
+            )
+            km = pool().acquire(kernel_name)
+            client = PapermillNotebookClient(nb_man, km=km, **final_kwargs)
+            ok = False
+            try:
+                result = client.execute()
+                ok = True
+                return result
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+                if not ok:  # the kernel's state is unknown after a failure or a time-out
+                    pool().discard()
+
+    WarmEngine.__module__ = __name__
+    return WarmEngine
+
+
+def __getattr__(name: str) -> Any:
+    """``reportlib.warmkernel.WarmEngine`` (the entry point) resolves to :func:`_engine_class`."""
+    if name == "WarmEngine":
+        return _engine_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def register() -> None:
     """Make ``reportlib_warm`` known to papermill in this process (the entry point does it for an
     installed package)."""
-    papermill_engines.register(ENGINE_NAME, WarmEngine)
+    from papermill.engines import papermill_engines
+
+    papermill_engines.register(ENGINE_NAME, _engine_class())
