@@ -4,7 +4,8 @@ Starting a kernel and importing pandas, matplotlib and reportlib costs about a s
 with :class:`WarmEngine` only the first run of a build worker pays it. Every run is still a
 papermill execution (parameters injected, the executed notebook kept). Between runs the kernel's
 namespace is cleared (``%reset -f``) and its execution counter set back to 1, so a notebook sees
-no variable of the previous one and its cells are numbered from 1. A run that fails or times out
+no variable of the previous one and its cells are numbered from 1. The executed notebook is
+written once when the run ends, not after every cell. A run that fails or times out
 takes its kernel with it (the next run starts a fresh one), and a kernel is replaced after
 :data:`MAX_RUNS_PER_KERNEL` runs so that nothing accumulates.
 
@@ -118,15 +119,20 @@ def _engine_class() -> type:
             )
             km = pool().acquire(kernel_name)
             client = PapermillNotebookClient(nb_man, km=km, **final_kwargs)
+            # papermill writes the whole notebook before and after every cell; papermill writes the
+            # result once more when the engine returns, so here it is written only if the run fails.
+            save, nb_man.save = nb_man.save, lambda **kwargs: None
             ok = False
             try:
                 result = client.execute()
                 ok = True
                 return result
             finally:
+                nb_man.save = save
                 if client.kc is not None:
                     client.kc.stop_channels()
-                if not ok:  # the kernel's state is unknown after a failure or a time-out
+                if not ok:  # keep what ran; the kernel's state is unknown after a failure or a time-out
+                    save()
                     pool().discard()
 
     WarmEngine.__module__ = __name__
