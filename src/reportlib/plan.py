@@ -2,8 +2,9 @@
 
 Derived from the corpus alone: one parse-quality run, one corpus overview, one year-over-year run
 per region with reports for two or more years, one multi-year trend per region with three or
-more, one cross-district run per year with two or more regions and one profile per report. File names are ASCII and deterministic
-(``year_over_year-350502``, ``cross_district-2023``, ``report_profile-a17f6c7e72e8``, ``parse_quality``).
+more, one cross-district run per year with two or more regions and one profile per report. File
+names are ASCII and deterministic (``year_over_year-350502``, ``region_trend-350502``,
+``cross_district-2023``, ``report_profile-a17f6c7e72e8``, ``parse_quality``, ``corpus_overview``).
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ class Run:
 
 
 def derive_plan(corpus: Corpus) -> list[Run]:
-    """Every run the corpus calls for, in a stable order (quality, overview, year over year, cross-district, profiles)."""
+    """Every run the corpus calls for, in a stable order (quality, overview, year over year and trend
+    per region, cross-district, profiles)."""
     reports = corpus.reports
     runs = [
         Run(QUALITY_NAME, "parse_quality.ipynb", "解析质量",
