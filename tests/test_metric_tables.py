@@ -39,3 +39,11 @@ def test_metric_tables_hold_every_metric(seed_corpus, tmp_path):
     back = pd.read_parquet(tmp_path / "metrics.parquet")
     assert back["value"].tolist() == seed_corpus.metrics["value"].tolist()
     assert back["sentence"].tolist() == seed_corpus.metrics["sentence"].tolist()
+
+
+def test_a_large_corpus_is_counted_not_listed_on_the_about_sheet(seed_corpus, tmp_path):
+    many = pd.concat([seed_corpus.reports] * 12, ignore_index=True)  # 60 rows: more than one cell should list
+    book = openpyxl.load_workbook(workbooks.metrics_workbook(seed_corpus.metrics, many, tmp_path / "m.xlsx"))
+    about = {row[0].value: row[1].value for row in book["说明"].iter_rows() if row[0].value}
+    assert about["数据来源"] == "60份报告，逐份列在“报告”工作表（来源文件、发布机关、标题、年度）。"
+    assert book["报告"].max_row == 61

@@ -56,6 +56,14 @@ def sources_text(reports: pd.DataFrame, report_ids: Iterable[str] | None = None)
     return "\n".join(lines) or "（无）"
 
 
+def _sources_or_count(reports: pd.DataFrame, most: int = 50) -> str:
+    """:func:`sources_text`, or for a large corpus (which would not fit in one cell) how many
+    reports there are and where they are listed."""
+    if len(reports) <= most:
+        return sources_text(reports)
+    return f"{len(reports):,}份报告，逐份列在“报告”工作表（来源文件、发布机关、标题、年度）。"
+
+
 def _about(title: str, what: str, sources: str, parameters: Mapping[str, Any], how: str,
            extra: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:
     params = "；".join(f"{k} = {v!r}" for k, v in parameters.items()) or "（默认）"
@@ -217,7 +225,7 @@ def quality_workbook(q: Mapping[str, pd.DataFrame], reports: pd.DataFrame, dest:
     ]
     title = "法治政府建设年度报告 解析质量"
     about = _about(title, "解析结果的完整性：每份报告提取了哪些指标，哪些数字未被采用，哪些检查未通过。",
-                   sources_text(reports), parameters or {}, "“未采用数字”的“说明”列给出原因；空白单元格表示未提取到。")
+                   _sources_or_count(reports), parameters or {}, "“未采用数字”的“说明”列给出原因；空白单元格表示未提取到。")
     return _write(dest, sheets, about, title)
 
 
@@ -247,7 +255,7 @@ def metrics_workbook(metrics: pd.DataFrame, reports: pd.DataFrame, dest: str | o
         "分表", f"共{len(frame):,}项指标，超过一张Excel工作表的行数上限，已按顺序分为{len(parts)}张工作表"
         f"（{'、'.join(s.name for s in sheets[:-1])}）；同目录下的 metrics.csv 为完整的一张表。")]
     title = "法治政府建设年度报告 全部指标"
-    about = _about(title, "解析出的全部指标及其出处。", sources_text(reports), {},
+    about = _about(title, "解析出的全部指标及其出处。", _sources_or_count(reports), {},
                    "“起始位置/结束位置”为原文（解码后）中的字符偏移，text[起始:结束] 即“原文数值”。", extra=split)
     return _write(dest, sheets, about, title)
 
