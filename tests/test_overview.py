@@ -113,3 +113,15 @@ def test_overview_page_and_workbook(tmp_path, table):
     header = [c.value for c in sheet[1]]
     assert {"是否按时", "文号", "主送抄送", "报告概况页", "第一责任人职责"} <= set(header)
     assert sheet.max_row == len(table) + 1
+
+
+def test_quality_page_stays_small_past_many_reports(seed_corpus):
+    q = analysis.quality(seed_corpus)
+    many = {**q, "reports": pd.concat([q["reports"]] * 20, ignore_index=True),
+            "unpromoted": pd.concat([q["unpromoted"]] * 100, ignore_index=True)}
+    page = overview.quality_on_page(many, most_reports=40, most_rows=200)
+    assert page["chart"] is None and int(page["histogram"]["n_reports"].sum()) == 100
+    assert list(page["coverage"].columns) == ["indicator_name", "reports_with_value"] and "100份报告" in page["notes"]["coverage"]
+    assert len(page["unpromoted"]) == 200 and page["notes"]["unpromoted"].startswith(f"共{len(many['unpromoted']):,}行")
+    small = overview.quality_on_page(q)
+    assert small["chart"] is q["reports"] and small["coverage"] is q["coverage"] and not any(small["notes"].values())

@@ -221,3 +221,36 @@ def overview_summary(overview: pd.DataFrame, grid: pd.DataFrame) -> list[str]:
         f"有未通过或需复核的一致性检查的报告{int((overview['n_failed_checks'] > 0).sum())}份。",
     ]
     return lines
+
+
+def quality_on_page(q: Mapping[str, pd.DataFrame], most_reports: int = 40, most_rows: int = 200) -> dict[str, Any]:
+    """What the parse-quality page shows of :func:`reportlib.analysis.quality`, so the page stays
+    small at thousands of reports (the workbook keeps every row).
+
+    Tables are cut to their first ``most_rows`` rows, with a Chinese note saying so in ``notes``.
+    Past ``most_reports`` reports the indicator × report matrix becomes one count per indicator
+    and the per-report chart (``chart``: the reports, else None) gives way to ``histogram``: how
+    many reports have how many metrics.
+
+    >>> q = {"reports": pd.DataFrame({"n_metrics": [3, 3, 5]}), "coverage": pd.DataFrame(
+    ...     {"indicator_name": ["法律援助案件"], "reports_with_value": [2], "a": ["1件"], "b": ["2件"], "c": [""]}),
+    ...     "problems": pd.DataFrame(), "checks": pd.DataFrame(), "unpromoted": pd.DataFrame({"raw": ["1件"] * 5})}
+    >>> page = quality_on_page(q, most_reports=2, most_rows=4)
+    >>> list(page["coverage"].columns), page["chart"] is None, page["histogram"].values.tolist()
+    (['indicator_name', 'reports_with_value'], True, [[3, 2], [5, 1]])
+    >>> len(page["unpromoted"]), page["notes"]["unpromoted"]
+    (4, '共5行，此处列出前4行；全部见 Excel 工作簿。')
+    """
+    n_reports = len(q["reports"])
+    out: dict[str, Any] = {"notes": {}}
+    for name in ("reports", "problems", "checks", "unpromoted"):
+        frame = q[name]
+        out[name] = frame.head(most_rows)
+        out["notes"][name] = f"共{len(frame):,}行，此处列出前{most_rows}行；全部见 Excel 工作簿。" if len(frame) > most_rows else ""
+    small = n_reports <= most_reports
+    out["coverage"] = q["coverage"] if small else q["coverage"][["indicator_name", "reports_with_value"]]
+    out["notes"]["coverage"] = "" if small else f"{n_reports:,}份报告：此处只列每项指标有数值的报告数，指标 × 报告的原文数值见 Excel 工作簿。"
+    out["chart"] = q["reports"] if small else None
+    counts = q["reports"]["n_metrics"].value_counts().sort_index() if "n_metrics" in q["reports"] else pd.Series(dtype=int)
+    out["histogram"] = pd.DataFrame({"n_metrics": counts.index.astype(int), "n_reports": counts.to_numpy().astype(int)})
+    return out
