@@ -16,7 +16,7 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
 	@touch $(STAMP)
 
 venv: $(STAMP) ## create .venv and install reportlib with its dev extras
@@ -43,4 +43,4 @@ bench: $(STAMP) ## benchmark the parser on a synthetic corpus (N=10000)
 	$(BIN)/reportlib bench --n $(N)
 
 clean: ## remove generated outputs (keeps .venv)
-	rm -rf reports/* data/processed/* && touch reports/.gitkeep data/processed/.gitkeep
+	rm -rf reports/* reports/.cache.json data/processed/* data/processed/.parse_cache && touch reports/.gitkeep data/processed/.gitkeep

@@ -159,7 +159,7 @@ def test_corrections_key_covers_only_the_reports_a_run_reads(corpus, tmp_path):
     fixed = apply_corrections(corpus, path)
     plan = derive_plan(fixed)
     touched = {run.name for run in plan if corrections_key(fixed.corrections, run_reports(run, fixed.reports))}
-    assert touched == {_named(plan, "parse_quality"), _named(plan, "year_over_year", region="350502"),
+    assert touched == {_named(plan, "parse_quality"), _named(plan, "corpus_overview"), _named(plan, "year_over_year", region="350502"),
                        _named(plan, "cross_district", year=2024), _named(plan, "report_profile", report_id=rid24)}
 
 

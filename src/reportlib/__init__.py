@@ -6,6 +6,7 @@
 """
 
 from reportlib import paths
+from reportlib._version import version as _version
 from reportlib.corpus import Corpus, read_reports
 from reportlib.errors import BuildError, InputError, ReportlibError, TaxonomyError
 from reportlib.indicators import load_taxonomy
@@ -22,4 +23,4 @@ __all__ = [
     "paths",
     "read_reports",
 ]
-__version__ = "0.1.0"
+__version__ = _version()

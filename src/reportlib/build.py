@@ -12,9 +12,13 @@ Steps:
    same name untouched and keeps its executed notebook as ``<out>/failed/<name>.ipynb``;
 4. write ``<out>/metrics.xlsx`` (every metric with provenance) and ``<out>/index.html``.
 
-Incremental: ``<out>/.cache.json`` remembers, per run name, the hash of the processed frames,
+Incremental: ``<out>/.cache.json`` remembers, per run name, the hash of the data the run reads,
 the population table, the notebook file, the parameters and the reportlib sources. A run whose
 hash is unchanged and whose outputs exist is skipped and reported as cached; ``force`` reruns all.
+A run about one report, region or year reads only that slice of the corpus
+(``<processed>/runs/<name>/``, see :mod:`reportlib.slices`) and its hash covers only that slice,
+so a changed report re-runs only what depends on it. Unchanged input files are not parsed again
+(``<processed>/.parse_cache/``, see :mod:`reportlib.parsecache`).
 """
 
 from __future__ import annotations
@@ -28,9 +32,10 @@ import os
 import shutil
 import signal
 import sys
+import threading
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,11 +45,15 @@ from reportlib.atomic import write_text_atomic
 from reportlib.corrections import apply_corrections, corrections_key
 from reportlib.errors import BuildError
 from reportlib.outlock import hold_output
+from reportlib.parsecache import CACHE_DIR_NAME as PARSE_CACHE
+from reportlib.parsecache import prune as prune_parse_cache
 from reportlib.plan import Run, derive_plan, run_reports
+from reportlib.slices import CorpusIndex, slice_ids, write_slice
 
 __all__ = ["BuildSummary", "RunResult", "execute_run", "run_build"]
 
 CACHE_FILE = ".cache.json"
+SLICES_DIR = "runs"  # <processed>/runs/<run name>/: the slice of the corpus one run reads
 KERNEL = "python3"
 INDEX_TITLE = "法治政府建设年度报告：分析结果"
 
@@ -73,6 +82,7 @@ class BuildSummary:
     failed_inputs: list[str] = field(default_factory=list)
     #: How many corrections were applied and how many were stale or unreadable (not applied).
     corrections: dict[str, int] = field(default_factory=dict)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: parse, plan, runs, aggregates
 
     @property
     def ok(self) -> bool:
@@ -229,28 +239,48 @@ def _error_text(exc: BaseException) -> str:
 
 
 def _papermill(job: dict[str, Any], executed: Path, parameters: dict[str, Any]) -> None:
-    """Execute the notebook in a kernel of its own; the whole run is limited to ``job['timeout']`` s."""
+    """Execute the notebook in the worker's warm kernel (``job['warm']``, see
+    :mod:`reportlib.warmkernel`) or in a kernel of its own; the whole run is limited to
+    ``job['timeout']`` s."""
     import papermill
     from jupyter_client.manager import KernelManager
     from nbclient.exceptions import CellTimeoutError
 
-    km = KernelManager(kernel_name=KERNEL)
+    from reportlib import warmkernel
+
+    warm = bool(job.get("warm"))
+    km = None if warm else KernelManager(kernel_name=KERNEL)
+    engine = {"engine_name": warmkernel.ENGINE_NAME} if warm else {"km": km}
+    if warm:
+        warmkernel.register()
     timeout = int(job["timeout"])
     try:
         papermill.execute_notebook(
             job["notebook"], str(executed), parameters=parameters, kernel_name=KERNEL, cwd=job["cwd"],
-            progress_bar=False, log_output=False, execution_timeout=timeout, km=km,
+            progress_bar=False, log_output=False, execution_timeout=timeout, **engine,
         )
-    except CellTimeoutError:
+    except (RunTimeout, CellTimeoutError):
+        if warm:
+            warmkernel.pool().discard()
         raise RunTimeout(f"timed out after {timeout} s") from None
+    except Exception:
+        if warm:  # a failed notebook may have left anything behind in its kernel
+            warmkernel.pool().discard()
+        raise
     finally:
-        if km.has_kernel:
+        if km is not None and km.has_kernel:
             km.shutdown_kernel(now=True)
 
 
 @contextlib.contextmanager
 def _run_limit(seconds: int) -> Any:
-    """The whole run, notebook and HTML export, within ``seconds`` (SIGALRM raises :class:`RunTimeout`)."""
+    """The whole run, notebook and HTML export, within ``seconds`` (SIGALRM raises :class:`RunTimeout`).
+
+    A thread of a Dask worker cannot take signals: there the per-cell limit (papermill's
+    ``execution_timeout``) is the bound."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.alarm(max(1, int(seconds)))
     try:
@@ -312,8 +342,73 @@ def execute_run(job: dict[str, Any]) -> dict[str, Any]:
 def _inputs(given_paths: Sequence[str | os.PathLike[str]] | None) -> tuple[list[Path], bool]:
     """The input paths and whether they are exactly the project's seeds."""
     seeds = _paths.seeds_dir().resolve()
+    if not given_paths and not seeds.is_dir():
+        raise BuildError(f"no PATH given and no seeds/ folder in {_paths.project_root()}; "
+                         "name the reports to build: reportlib build DIR --out OUT.")
     given = [Path(p) for p in (given_paths or [seeds])]
     return given, [p.resolve() for p in given] == [seeds]
+
+
+def _outcomes(jobs_list: list[dict[str, Any]], jobs: int, client: Any = None) -> Iterable[tuple[str, dict[str, Any]]]:
+    """``(name, outcome)`` of every job as it finishes: in ``jobs`` spawned worker processes, or
+    on the Dask cluster of ``client`` (its workers must see the same file system)."""
+    if client is not None:
+        from distributed import as_completed as completed
+
+        futures = client.map(execute_run, jobs_list, pure=False)
+        names = {future.key: job["name"] for future, job in zip(futures, jobs_list, strict=True)}
+    else:
+        context = multiprocessing.get_context("spawn")  # clean workers: no inherited threads or event loops
+        executor = ProcessPoolExecutor(max_workers=min(jobs, len(jobs_list)), mp_context=context,
+                                       initializer=_worker_init)
+        submitted = [executor.submit(execute_run, job) for job in jobs_list]
+        futures, completed = submitted, as_completed
+        names = {id(future): job["name"] for future, job in zip(submitted, jobs_list, strict=True)}
+    try:
+        for future in completed(futures):
+            name = names[future.key if client is not None else id(future)]
+            try:
+                outcome = future.result()
+            except Exception as exc:  # a dead worker fails its run only
+                outcome = {"name": name, "status": "failed", "error": f"worker crashed: {exc}", "outputs": []}
+            yield name, outcome
+    finally:
+        if client is None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_slices(index: CorpusIndex, slices: dict[str, list[str] | None], runs: list[Run],
+                  processed: Path) -> dict[str, Path]:
+    """Write the data of each run that needs only a slice to ``<processed>/runs/<name>/`` (kept, so
+    an executed notebook can be run again); drop the folders of runs no longer planned."""
+    root = processed / SLICES_DIR
+    wanted = {name for name, ids in slices.items() if ids is not None}
+    if root.is_dir():
+        for stale in root.iterdir():
+            if stale.name not in wanted:
+                shutil.rmtree(stale, ignore_errors=True)
+    todo = [(run.name, ids) for run in runs if (ids := slices.get(run.name)) is not None]
+    with ThreadPoolExecutor(max_workers=4) as pool:  # mostly file system work: threads overlap it
+        written = pool.map(lambda item: write_slice(index, item[1], root / item[0]), todo)
+        return {name: path for (name, _), path in zip(todo, written, strict=True)}
+
+
+def _notebook_finder(notebooks_dir: str | os.PathLike[str] | None, runs: list[Run]) -> dict[str, Path]:
+    """The file each planned notebook is run from: ``notebooks_dir`` first (edited copies; a
+    notebook not there comes from the default place), else :func:`reportlib.paths.notebooks_dir`."""
+    default = _paths.notebooks_dir()
+    places = list(dict.fromkeys([*([Path(notebooks_dir).resolve()] if notebooks_dir else []), default,
+                                 _paths.installed_notebooks_dir()]))  # last: an older project copy may lack a notebook
+    if notebooks_dir and not places[0].is_dir():
+        raise BuildError(f"{notebooks_dir}: no such notebooks directory (--notebooks).")
+    found: dict[str, Path] = {}
+    for name in dict.fromkeys(run.notebook for run in runs):
+        candidates = [place / name for place in places if (place / name).is_file()]
+        if not candidates:
+            raise BuildError(f"notebook {name} not found in {' or '.join(str(p) for p in places)}; "
+                             "reinstall reportlib or pass --notebooks DIR.")
+        found[name] = candidates[0]
+    return found
 
 
 def _relative_sources(corpus, root: Path) -> None:
@@ -339,6 +434,8 @@ def run_build(
     echo: bool = True,
     corrections: str | os.PathLike[str] | None = None,
     wait: bool = False,
+    warm_kernels: bool = True,
+    client: Any = None,
 ) -> BuildSummary:
     """Parse ``paths`` (default ``seeds/``), run the plan, write everything to ``out`` (default ``reports/``).
 
@@ -346,6 +443,9 @@ def run_build(
     ``processed_dir`` overrides where the parse output goes; ``plan`` replaces the derived run plan
     (tests). The build holds ``out`` (:mod:`reportlib.outlock`): a second build into the same folder
     raises :class:`~reportlib.outlock.OutputLocked`, or waits when ``wait`` is True.
+    ``warm_kernels`` reuses one kernel per worker across runs (:mod:`reportlib.warmkernel`);
+    False starts a fresh kernel for every run. With a ``distributed.Client`` the parses and the
+    notebook runs go to its Dask cluster instead of local processes.
     The summary is printed unless ``echo`` is False; ``summary.ok`` is False if any run failed.
     ``corrections`` is the corrections file applied after parsing (default ``data/corrections.csv``
     when it exists); ``<out>/review.xlsx`` is written for staff to mark up the next ones.
@@ -357,7 +457,7 @@ def run_build(
     with hold_output(out_dir, wait=wait):
         return _locked_build(paths, out_dir, jobs=jobs, force=force, timeout=timeout, processed_dir=processed_dir,
                              notebooks_dir=notebooks_dir, plan=plan, progress=progress, echo=echo,
-                             corrections=corrections)
+                             corrections=corrections, warm_kernels=warm_kernels, client=client)
 
 
 #: Most notebook runs at once, whatever ``--jobs`` asks: each is a kernel of a few hundred MB.
@@ -430,6 +530,8 @@ def _locked_build(
     progress: bool,
     echo: bool,
     corrections: str | os.PathLike[str] | None = None,
+    warm_kernels: bool = True,
+    client: Any = None,
 ) -> BuildSummary:
     from reportlib.corpus import read_reports
 
@@ -441,26 +543,34 @@ def _locked_build(
         processed_dir = _paths.processed_dir() if is_seeds else out_dir / "processed"
     processed = Path(processed_dir).resolve()
 
-    corpus = read_reports([p.resolve() for p in inputs], jobs=jobs, progress=progress, exclude=[out_dir])
+    parse_started = time.time()
+    corpus = read_reports([p.resolve() for p in inputs], jobs=jobs, progress=progress, exclude=[out_dir],
+                          parse_cache=processed / PARSE_CACHE, client=client)
+    prune_parse_cache(processed / PARSE_CACHE, parse_started - 1)
     _relative_sources(corpus, root)
-    parse_hash = _parse_hash(corpus)  # before corrections: they are keyed per run
     if corrections is None and _paths.corrections_csv().is_file():
         corrections = _paths.corrections_csv()
     corpus = apply_corrections(corpus, corrections)
-    snapshot, _frames_hash = _snapshot(corpus, out_dir, [str(p) for p in inputs])
+    snapshot, frames_hash = _snapshot(corpus, out_dir, [str(p) for p in inputs])
     _publish_processed(snapshot, processed)
     failed_inputs = [f"{r.source}: {r.reason}" for r in corpus.failed.itertuples(index=False)]
 
+    stages = {"parse": time.monotonic() - started}
     runs = list(plan) if plan is not None else derive_plan(corpus)
-    nb_dir = Path(notebooks_dir) if notebooks_dir else _paths.notebooks_dir()
+    notebook_of = _notebook_finder(notebooks_dir, runs)
     population = _paths.population_csv()
-    inputs_hash = _sha((parse_hash + (_sha(population.read_bytes()) if population.is_file() else "")).encode())
+    population_hash = _sha(population.read_bytes()) if population.is_file() else ""
+    inputs_hash = _sha((frames_hash + population_hash).encode())  # what a whole-corpus run reads: the snapshot
     lib_hash = library_hash()
+    index = CorpusIndex(corpus)
+    slices = {run.name: slice_ids(run, corpus.reports) for run in runs}  # None: the run needs the whole corpus
     cache = {} if force else _load_cache(out_dir)
     results: dict[str, RunResult] = {}
     todo: list[tuple[Run, str]] = []
     for run in runs:
-        key = run_key(run, nb_dir / run.notebook, inputs_hash, lib_hash, _run_corrections(run, corpus))
+        ids = slices[run.name]
+        run_inputs = inputs_hash if ids is None else _sha(f"slice:{index.key(ids)}:{population_hash}".encode())
+        key = run_key(run, notebook_of[run.notebook], run_inputs, lib_hash, _run_corrections(run, corpus))
         entry = cache.get(run.name, {})
         if entry.get("key") == key and all((out_dir / f).is_file() for f in entry.get("outputs", [])):
             results[run.name] = RunResult(run.name, "cached", outputs=list(entry["outputs"]))
@@ -469,11 +579,13 @@ def _locked_build(
 
     new_cache = {name: cache[name] for name in cache if name in results}
     tmp_root = out_dir / ".tmp" / f"build-{os.getpid()}-{time.time_ns()}"
+    run_data = _write_slices(index, slices, [run for run, _ in todo], out_dir / "processed")
+    stages["plan"] = time.monotonic() - started - sum(stages.values())
     if todo:
         jobs_list = [
-            {"name": run.name, "notebook": str(nb_dir / run.notebook), "parameters": run.parameters, "title": run.title,
-             "out": str(out_dir), "processed_dir": str(snapshot), "cwd": str(root), "timeout": timeout,
-             "tmp": str(tmp_root)}
+            {"name": run.name, "notebook": str(notebook_of[run.notebook]), "parameters": run.parameters, "title": run.title,
+             "out": str(out_dir), "processed_dir": str(run_data.get(run.name, snapshot)), "cwd": str(root),
+             "timeout": timeout, "warm": warm_kernels, "tmp": str(tmp_root)}
             for run, _ in todo
         ]
         keys = {run.name: key for run, key in todo}
@@ -482,50 +594,70 @@ def _locked_build(
             from tqdm import tqdm
 
             bar = tqdm(total=len(jobs_list), unit="run", desc="notebooks")
-        context = multiprocessing.get_context("spawn")  # clean workers: no inherited threads or event loops
-        with ProcessPoolExecutor(max_workers=min(jobs, len(jobs_list)), mp_context=context,
-                                 initializer=_worker_init, initargs=(os.getpid(),)) as pool:
-            futures = {pool.submit(execute_run, job): job["name"] for job in jobs_list}
-            for future in as_completed(futures):
-                name = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # a dead worker fails its run only
-                    outcome = {"name": name, "status": "failed", "error": f"worker crashed: {exc}", "outputs": []}
-                result = RunResult(**{k: outcome.get(k, v) for k, v in asdict(RunResult(name, "failed")).items()})
-                results[name] = result
-                if result.status == "ok":
-                    new_cache[name] = {"key": keys[name], "outputs": result.outputs,
-                                       "built": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
-                if bar is not None:
-                    bar.set_postfix_str(f"{name}: {result.status}")
-                    bar.update()
+        for name, outcome in _outcomes(jobs_list, jobs, client):
+            result = RunResult(**{k: outcome.get(k, v) for k, v in asdict(RunResult(name, "failed")).items()})
+            results[name] = result
+            if result.status == "ok":
+                new_cache[name] = {"key": keys[name], "outputs": result.outputs,
+                                   "built": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
+            if bar is not None:
+                bar.set_postfix_str(f"{name}: {result.status}")
+                bar.update()
         if bar is not None:
             bar.close()
     write_text_atomic(out_dir / CACHE_FILE, json.dumps(new_cache, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     shutil.rmtree(tmp_root, ignore_errors=True)  # this build's own temporary runs only
     with contextlib.suppress(OSError):
         (out_dir / ".tmp").rmdir()  # gone when empty
+    stages["runs"] = time.monotonic() - started - sum(stages.values())
 
     from reportlib.review import REVIEW_FILE, review_workbook
     from reportlib.workbooks import metrics_workbook
 
     metrics_workbook(corpus.metrics, corpus.reports, out_dir / "metrics.xlsx", corrections=corpus.corrections)
+    _write_metric_tables(corpus.metrics, out_dir)
     review_workbook(corpus, out_dir / REVIEW_FILE)
     ordered = [results[run.name] for run in runs]
     summary = BuildSummary(out=out_dir, processed_dir=processed, results=ordered, seconds=0.0,
                            n_reports=len(corpus.reports), failed_inputs=failed_inputs,
                            corrections={str(k): int(v) for k, v in corpus.corrections["status"].value_counts().items()})
-    _write_index(out_dir, runs, results, summary, inputs)
+    _write_index(out_dir, runs, results, summary, inputs, corpus.reports)
+    stages["aggregates"] = time.monotonic() - started - sum(stages.values())
+    summary.stages = {k: round(v, 2) for k, v in stages.items()}
     summary.seconds = round(time.monotonic() - started, 1)
     if echo:
         print(summary)
     return summary
 
 
+METRIC_TABLES = ("metrics.csv", "metrics.parquet")
+
+
+def _write_metric_tables(metrics: Any, out: Path) -> list[str]:
+    """Every metric as one table for tools other than Excel (no row limit): ``metrics.csv``
+    (UTF-8 with BOM, so Excel shows the Chinese too) and, when pyarrow is installed,
+    ``metrics.parquet``. Returns the file names written."""
+    from reportlib.atomic import atomic_path
+    from reportlib.csvsafe import neutralise_frame
+
+    written = []
+    with atomic_path(out / "metrics.csv") as part:  # text a spreadsheet would evaluate is neutralised
+        neutralise_frame(metrics).to_csv(part, index=False, lineterminator="\n", encoding="utf-8-sig")
+    written.append("metrics.csv")
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        (out / "metrics.parquet").unlink(missing_ok=True)  # never leave a stale copy next to a fresh CSV
+        return written
+    with atomic_path(out / "metrics.parquet") as part:
+        metrics.to_parquet(part, index=False)
+    written.append("metrics.parquet")
+    return written
+
+
 def _write_index(out: Path, runs: list[Run], results: dict[str, RunResult], summary: BuildSummary,
-                 inputs: list[Path]) -> None:
-    from reportlib.htmlexport import index_page
+                 inputs: list[Path], reports: Any = None) -> None:
+    from reportlib.indexpage import grouped_index_page, run_places
 
     entries: list[dict[str, Any]] = []
     for run in runs:
@@ -542,12 +674,15 @@ def _write_index(out: Path, runs: list[Run], results: dict[str, RunResult], summ
         if not (out / html_name).is_file():
             if result.failed_notebook:
                 entries.append({"title": run.title + "（失败）", "href": f"failed/{run.name}.ipynb",
-                                "description": description, "group": run.group})
+                                "description": description, "group": run.group, "name": run.name, "failed": True})
             continue
         entries.append({"title": run.title, "href": html_name, "description": description, "group": run.group,
-                        "links": links})
-    entries.append({"title": "全部指标（Excel）", "href": "metrics.xlsx", "group": "数据",
-                    "description": "每份报告的每个指标一行：数值、单位、原文、所在句子、来源文件和字符位置。"})
+                        "links": links, "name": run.name, "failed": result.status == "failed"})
+    tables = [(name.rsplit(".", 1)[1].upper().replace("PARQUET", "Parquet"), name) for name in METRIC_TABLES
+              if (out / name).is_file()]
+    entries.append({"title": "全部指标（Excel）", "href": "metrics.xlsx", "group": "数据", "links": tables,
+                    "description": "每份报告的每个指标一行：数值、单位、原文、所在句子、来源文件和字符位置；"
+                    "CSV 与 Parquet 为同样内容的一张表（不受 Excel 行数上限限制）。"})
     entries.append({"title": "数字审核表（Excel）", "href": "review.xlsx", "group": "数据",
                     "description": "每份报告每个指标的全部候选数字：标记采用、更正或否决后运行 "
                                    "reportlib corrections import review.xlsx，重新生成即采用更正。"})
@@ -560,4 +695,5 @@ def _write_index(out: Path, runs: list[Run], results: dict[str, RunResult], summ
         ("解析结果", str(summary.processed_dir)),
         ("人口数据", "data/population.csv（常住人口，来源见各行 source 列）"),
     ]
-    index_page(entries, INDEX_TITLE, info, dest=out / "index.html")
+    places = run_places(runs, reports) if reports is not None else {}
+    grouped_index_page(entries, places, INDEX_TITLE, info, dest=out / "index.html")

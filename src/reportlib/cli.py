@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+
+from reportlib._version import version
 
 EXAMPLES = """examples:
   reportlib parse seeds/                              metrics of every report, as CSV
@@ -43,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version="reportlib 0.1.0")
+    parser.add_argument("--version", action="version", version=f"reportlib {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser(
@@ -61,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="corrections file to apply (default: data/corrections.csv when it exists)")
     p.add_argument("--format", default="csv", choices=["csv", "json"], help="csv (UTF-8) or json (one object per line)")
     p.add_argument("--jobs", type=int, default=1, help="parallel processes (0 = one per core)")
+    p.add_argument("--dask", default=None, metavar="ADDRESS",
+                   help="parse on a Dask cluster (scheduler address, e.g. tcp://10.0.0.5:8786); needs reportlib[dask]")
 
     b = sub.add_parser(
         "build",
@@ -82,6 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="when another build is writing --out, wait for it instead of stopping")
     b.add_argument("--corrections", default=None, metavar="PATH",
                    help="corrections file to apply (default: data/corrections.csv when it exists)")
+    b.add_argument("--dask", default=None, metavar="ADDRESS",
+                   help="parse and run the notebooks on a Dask cluster (scheduler address) whose workers see the "
+                   "same file system; needs reportlib[dask]")
+    b.add_argument("--fresh-kernels", action="store_true",
+                   help="start a new kernel for every notebook run (default: each worker reuses a warm kernel, "
+                   "its namespace cleared between runs)")
+    b.add_argument("--notebooks", default=None, metavar="DIR",
+                   help="run the notebooks found in DIR (edited copies) instead of the installed ones; "
+                   "a notebook not in DIR comes from the default place")
 
     c = sub.add_parser(
         "corrections",
@@ -181,7 +195,8 @@ def _parse(args: argparse.Namespace) -> int:
 
     default = corrections_csv()
     corrections = args.corrections or (default if default.is_file() else None)
-    corpus = read_reports(args.paths, jobs=args.jobs, corrections=corrections)
+    with _dask_client(args.dask) as client:
+        corpus = read_reports(args.paths, jobs=args.jobs, corrections=corrections, client=client)
     frame = corpus.table(args.table)
     out = sys.stdout
     if args.format == "csv":  # text a spreadsheet would evaluate gets a leading apostrophe (reportlib.csvsafe)
@@ -212,8 +227,10 @@ def _json_default(value: object) -> object:
 def _build(args: argparse.Namespace) -> int:
     from reportlib.build import run_build
 
-    summary = run_build(args.paths or None, out=args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
-                        corrections=args.corrections, wait=args.wait)
+    with _dask_client(args.dask) as client:
+        summary = run_build(args.paths or None, out=args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
+                            corrections=args.corrections, wait=args.wait, notebooks_dir=args.notebooks,
+                            warm_kernels=not args.fresh_kernels, client=client)
     return 0 if summary.ok else 1
 
 
@@ -246,6 +263,26 @@ def _corrections(args: argparse.Namespace) -> int:
         print(f"reportlib: {line}", file=sys.stderr)
     print(result)
     return 0 if result.ok else 1
+
+
+@contextlib.contextmanager
+def _dask_client(address: str | None) -> Iterator[object]:
+    """A ``distributed.Client`` connected to ``address`` (closed afterwards), or None without one."""
+    if not address:
+        yield None
+        return
+    from reportlib.errors import ReportlibError
+
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ReportlibError("--dask needs dask.distributed: pip install 'reportlib[dask]'") from None
+    try:
+        client = Client(address, timeout=30)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ReportlibError(f"cannot reach the Dask scheduler at {address} ({exc}).") from None
+    with client:
+        yield client
 
 
 def _indicators(args: argparse.Namespace) -> int:

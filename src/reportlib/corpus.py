@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -239,6 +241,8 @@ def read_reports(
     progress: bool = False,
     corrections: str | os.PathLike[str] | None = None,
     exclude: Iterable[str | os.PathLike[str]] = (),
+    parse_cache: str | os.PathLike[str] | None = None,
+    client: Any = None,
 ) -> Corpus:
     """Parse files and directories of reports into a :class:`Corpus`.
 
@@ -246,6 +250,9 @@ def read_reports(
     be read or is not a report adds a row to ``problems`` with the reason. Results come in input
     order whatever ``jobs`` is. The same report given twice (or a mirror of it) is kept once.
     ``corrections`` names a corrections file (see :mod:`reportlib.corrections`) applied after parsing.
+    With ``parse_cache`` (a directory) a file parsed before by the same parser is not parsed
+    again (:mod:`reportlib.parsecache`). With a ``distributed.Client`` the files are parsed on
+    its Dask cluster (whose workers must see the same file system), results still in input order.
     """
     if isinstance(paths_or_dir, (str, os.PathLike)):
         paths_or_dir = [paths_or_dir]
@@ -253,12 +260,31 @@ def read_reports(
     problems: list[tuple] = [(str(p), "", severity, "read", reason) for p, reason, severity in inputs if reason]
     files = [p for p, reason, _ in inputs if not reason]
     with _gc_paused():
-        corpus = assemble(_map(files, jobs, progress), problems, validate=validate)
+        results = _map_dask(files, client, _parser(parse_cache)) if client is not None else \
+            _map(files, jobs, progress, _parser(parse_cache))
+        corpus = assemble(results, problems, validate=validate)
     if corrections is not None:
         from reportlib.corrections import apply_corrections  # corrections builds on this module
 
         corpus = apply_corrections(corpus, corrections, validate=validate)
     return corpus
+
+
+def _map_dask(files: list[Path], client: Any, parse: Callable[[Path], ParsedReport | tuple]) -> Iterator[ParsedReport | tuple]:
+    """Per-file results from a Dask cluster, in input order; each result is released once taken."""
+    futures = client.map(parse, files, pure=False)
+    for i, future in enumerate(futures):
+        yield future.result()
+        futures[i] = None  # type: ignore[call-overload]
+
+
+def _parser(parse_cache: str | os.PathLike[str] | None) -> Callable[[Path], ParsedReport | tuple]:
+    """:func:`parse_one`, or its cached form (picklable, for worker processes)."""
+    if parse_cache is None:
+        return parse_one
+    from reportlib.parsecache import parse_cached, parser_version
+
+    return functools.partial(parse_cached, cache_dir=str(parse_cache), version=parser_version())
 
 
 @contextlib.contextmanager
@@ -274,7 +300,8 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _map(files: list[Path], jobs: int, progress: bool) -> Iterator[ParsedReport | tuple]:
+def _map(files: list[Path], jobs: int, progress: bool,
+         parse: Callable[[Path], ParsedReport | tuple] = parse_one) -> Iterator[ParsedReport | tuple]:
     """Per-file results in input order, as they come (nothing is held here)."""
     if jobs <= 0:
         jobs = os.cpu_count() or 1
@@ -286,12 +313,12 @@ def _map(files: list[Path], jobs: int, progress: bool) -> Iterator[ParsedReport 
         bar = tqdm(total=len(files), unit="report", desc="parse", leave=False)
     try:
         if jobs == 1 or len(files) < 2 * jobs:
-            items: Iterable[ParsedReport | tuple] = map(parse_one, files)
+            items: Iterable[ParsedReport | tuple] = map(parse, files)
             yield from _counted(items, bar)
         else:
             chunk = max(1, min(64, len(files) // (jobs * 8) or 1))
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                yield from _counted(pool.map(parse_one, files, chunksize=chunk), bar)
+                yield from _counted(pool.map(parse, files, chunksize=chunk), bar)
     finally:
         if bar:
             bar.close()

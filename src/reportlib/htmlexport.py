@@ -9,6 +9,7 @@ stylesheet for Chinese text (``templates/offline``). Text outputs are HTML-escap
 from __future__ import annotations
 
 import copy
+import functools
 import html
 import os
 import re
@@ -79,7 +80,15 @@ def cjk_font_face(text: str) -> str:
     >>> rule = cjk_font_face("法律援助案件367件")
     >>> rule.startswith('@font-face{font-family:"reportlib CJK";src:url(data:font/woff;base64,'), len(rule) < 40_000
     (True, True)
+    >>> cjk_font_face("件367法律援助案") is rule   # one subset per character set, cut once per process
+    True
     """
+    return _font_face("".join(sorted({ch for ch in text if not ch.isspace()})))
+
+
+@functools.lru_cache(maxsize=512)
+def _font_face(chars: str) -> str:
+    """:func:`cjk_font_face` of the (sorted, distinct) characters ``chars``."""
     import base64
     import io
     import warnings
@@ -98,7 +107,7 @@ def cjk_font_face(text: str) -> str:
     options = subset.Options()
     options.flavor, options.hinting, options.layout_features, options.name_IDs = "woff", False, [], [1, 2]
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted({ord(ch) for ch in text if not ch.isspace()}))
+    subsetter.populate(unicodes=[ord(ch) for ch in chars])
     data = io.BytesIO()
     with font:  # closes the font file
         subsetter.subset(font)

@@ -338,3 +338,30 @@ def excel_link(path: Any) -> HTML:
     name = PurePath(str(path)).name
     return HTML(f'<p class="excel-link">Excel 工作簿：<a href="{html.escape(quote(name))}">{html.escape(name)}</a></p>')
 
+
+def linked_table(frame: pd.DataFrame, columns: Sequence[str], links: Mapping[str, tuple[str, str]],
+                 labels: Mapping[str, str] | None = None, formats: Mapping[str, Any] | None = None) -> HTML:
+    """Like :func:`table`, with link cells: ``links`` maps a shown column to ``(href_column, text)``;
+    a row whose href is empty shows no link. Hrefs are relative file names, escaped; nothing else changes.
+
+    >>> f = pd.DataFrame({"name": ["<a>"], "page": ["p 1.html"]})
+    >>> "<a href=\\"p 1.html\\">概况</a>" in linked_table(f, ["name", "page"], {"page": ("page", "概况")}).data
+    True
+    """
+    shown = frame[list(dict.fromkeys([*columns, *(href for href, _ in links.values())]))].copy()
+    anchors: dict[str, str] = {}
+    for col, (href_col, text) in links.items():
+        values = []
+        for i, href in enumerate(frame[href_col].tolist()):
+            href = "" if _missing(href) else str(href)
+            if not href or re.match(r"^\s*(javascript|vbscript|data):", href, re.IGNORECASE):
+                values.append("")
+                continue
+            token = f"\u2063link{col}{i}\u2063"
+            anchors[html.escape(token)] = f'<a href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'
+            values.append(token)
+        shown[col] = values
+    page = table(shown, columns, labels=labels, formats={**(formats or {}), **{c: str for c in links}}).data
+    for token, anchor in anchors.items():
+        page = page.replace(token, anchor)
+    return HTML(page)

@@ -1,11 +1,12 @@
 """The run plan of a build: which notebook runs, with which parameters, under which file name.
 
-Derived from the corpus alone: one year-over-year run per region with reports for two or more
-years, one cross-district run per year with two or more regions, one profile per report and one
-parse-quality run. File names are the ones staff recognise — region, years and issuer — and
-depend on the corpus alone, so they stay the same from build to build: ``同比_鲤城区_2023-2024``,
-``横向比较_2023``, ``报告概况_鲤城区_2023_泉州市鲤城区司法局``, ``解析质量``. Where two regions share
-a name the division code is added; where two reports would share a name, the report id.
+Derived from the corpus alone: one parse-quality run, one corpus overview, one year-over-year run
+per region with reports for two or more years, one multi-year trend per region with three or
+more, one cross-district run per year with two or more regions and one profile per report. File
+names are the ones staff recognise — region, years and issuer — and depend on the corpus alone,
+so they stay the same from build to build: ``解析质量``, ``报告一览``, ``同比_鲤城区_2023-2024``,
+``趋势_鲤城区_2021-2024``, ``横向比较_2023``, ``报告概况_鲤城区_2023_泉州市鲤城区司法局``. Where two
+regions share a name the division code is added; where two reports would share a name, the report id.
 """
 
 from __future__ import annotations
@@ -18,10 +19,16 @@ import pandas as pd
 
 from reportlib.analysis import report_label
 from reportlib.corpus import Corpus
+from reportlib.slices import slice_ids
 
-__all__ = ["QUALITY_NAME", "Run", "cross_name", "derive_plan", "file_stem", "profile_name", "safe_name", "yoy_name"]
+__all__ = ["OVERVIEW_NAME", "QUALITY_NAME", "Run", "cross_name", "derive_plan", "file_stem", "profile_name", "safe_name",
+           "trend_name", "yoy_name"]
+
+#: A region needs reports for this many years to get a multi-year trend run.
+TREND_MIN_YEARS = 3
 
 QUALITY_NAME = "解析质量"
+OVERVIEW_NAME = "报告一览"
 _NOT_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
 
 
@@ -55,6 +62,13 @@ def yoy_name(region_code: str, region: str = "", years: tuple[int, int] | None =
     return file_stem("同比", region or region_code)
 
 
+def trend_name(region_code: str, region: str = "", years: tuple[int, int] | None = None) -> str:
+    """``趋势_鲤城区_2021-2024`` (with region name and first and last year), else ``趋势_350502``."""
+    if region and years:
+        return file_stem("趋势", region, f"{int(years[0])}-{int(years[1])}")
+    return file_stem("趋势", region or region_code)
+
+
 def cross_name(year: int) -> str:
     """``横向比较_2023``."""
     return file_stem("横向比较", int(year))
@@ -71,6 +85,15 @@ def profile_name(report_id: str, report: dict[str, Any] | None = None) -> str:
     return file_stem("报告概况", report_id)
 
 
+def _some(names: list[str], most: int = 8) -> str:
+    """Names joined with 、, at most ``most`` of them (an index line stays short at thousands of regions).
+
+    >>> _some(["鲤城区", "南安市"]), _some([f"{i}区" for i in range(10)], 3)
+    ('鲤城区、南安市', '0区、1区、2区等10个地区')
+    """
+    return "、".join(names) if len(names) <= most else "、".join(names[:most]) + f"等{len(names)}个地区"
+
+
 @dataclass(frozen=True)
 class Run:
     """One notebook run: ``notebook`` (file in ``notebooks/``) with ``parameters``, output stem ``name``."""
@@ -84,7 +107,8 @@ class Run:
 
 
 def derive_plan(corpus: Corpus) -> list[Run]:
-    """Every run the corpus calls for, in a stable order (quality, year over year, cross-district, profiles).
+    """Every run the corpus calls for, in a stable order (quality, overview, year over year and trend
+    per region, cross-district, profiles).
 
     Each run's parameters carry ``output_name``, the run's name, so that the notebook names its
     workbook as the build names the page."""
@@ -93,6 +117,9 @@ def derive_plan(corpus: Corpus) -> list[Run]:
         Run(QUALITY_NAME, "parse_quality.ipynb", "解析质量",
             f"{len(reports)}份报告读到了什么：各报告的指标覆盖、问题、未通过的一致性检查、未采用的数字。",
             "总览", {"output_name": QUALITY_NAME}),
+        Run(OVERVIEW_NAME, "corpus_overview.ipynb", "报告一览",
+            f"{len(reports)}份报告一表：是否按时公开、五项必备内容、主送抄送、指标数、未通过的检查，链接各报告概况；地区 × 年度覆盖情况。",
+            "总览", {"output_name": OVERVIEW_NAME}),
     ]
     dated = reports[(reports["region_code"] != "") & reports["report_year"].notna()]
     shared_names = {name for name, codes in dated.groupby("region")["region_code"].nunique().items() if codes > 1}
@@ -109,13 +136,20 @@ def derive_plan(corpus: Corpus) -> list[Run]:
             f"{region}（{code}）{years[-2]}年与{years[-1]}年共有指标的增减、变化率和两年原文依据；来源：{issuers}。",
             "同比分析", {"region": code, "output_name": name},
         ))
+        if len(years) >= TREND_MIN_YEARS:
+            trend = trend_name(code, shown, (years[0], years[-1]))
+            runs.append(Run(
+                trend, "region_trend.ipynb", f"多年趋势：{region} {years[0]}–{years[-1]}",
+                f"{region}（{code}）{len(years)}个年度各指标的逐年数值、逐年和全期变化及每个数值的原文依据；来源：{issuers}。",
+                "多年趋势", {"region": code, "output_name": trend},
+            ))
     for year, group in sorted(dated.groupby(dated["report_year"].astype(int)), key=lambda kv: kv[0]):
         regions = list(dict.fromkeys(group.sort_values("region_code")["region"]))
         if group["region_code"].nunique() < 2:
             continue
         runs.append(Run(
             cross_name(year), "cross_district.ipynb", f"横向比较：{int(year)}年",
-            f"{int(year)}年{'、'.join(regions)}的共有指标并列；同一层级、同类发布机关的地区之间排名，附每万人数值（人口数据年份与来源）。",
+            f"{int(year)}年{_some(regions)}的共有指标并列；同一层级、同类发布机关的地区之间排名，附每万人数值（人口数据年份与来源）。",
             "横向比较", {"year": int(year), "output_name": cross_name(year)},
         ))
     ordered = reports.assign(_y=reports["report_year"].fillna(0)).sort_values(["region_code", "_y", "report_id"])
@@ -135,19 +169,11 @@ def derive_plan(corpus: Corpus) -> list[Run]:
 
 
 def run_reports(run: Run, reports: pd.DataFrame) -> list[str] | None:
-    """The report ids a run reads (None: every report, e.g. the parse-quality run).
+    """The report ids a run reads (None: every report, e.g. the parse-quality run): its slice,
+    as :func:`reportlib.slices.slice_ids` defines it (one rule for what a run reads).
 
-    The build keys a run's cache entry on these reports' corrections, so a correction reruns only
-    the runs that show it.
+    The build keys a run's cache entry on these reports and their corrections, so a correction
+    reruns only the runs that show it.
     """
-    params = run.parameters
-    dated = reports["report_year"].notna()
-    if run.notebook == "report_profile.ipynb" and params.get("report_id"):
-        chosen = reports["report_id"] == params["report_id"]
-    elif run.notebook == "year_over_year.ipynb" and params.get("region"):
-        chosen = (reports["region_code"] == params["region"]) | (reports["region"] == params["region"])
-    elif run.notebook == "cross_district.ipynb" and params.get("year"):
-        chosen = dated & (reports["report_year"].fillna(0).astype(int) == int(params["year"])) & (reports["region_code"] != "")
-    else:
-        return None
-    return sorted(reports.loc[chosen, "report_id"].astype(str))
+    ids = slice_ids(run, reports)
+    return None if ids is None else sorted(ids)

@@ -29,7 +29,15 @@ from reportlib.analysis import (
     split_notes,
 )
 from reportlib.corrections import corrections_text
-from reportlib.excel import ChartSpec, ColumnFormat, Sheet, infer_decimals, number_format, write_workbook
+from reportlib.excel import (
+    EXCEL_MAX_ROWS,
+    ChartSpec,
+    ColumnFormat,
+    Sheet,
+    infer_decimals,
+    number_format,
+    write_workbook,
+)
 from reportlib.indicators import load_taxonomy
 from reportlib.normalize import squeezed
 
@@ -178,6 +186,14 @@ def parameters_text(parameters: Mapping[str, Any] | str) -> str:
 def _indicator_names(ids: Iterable[str]) -> str:
     names = {i.id: i.name_zh for i in load_taxonomy().indicators}
     return "、".join(names.get(i, i) for i in ids)
+
+
+def _sources_or_count(reports: pd.DataFrame, most: int = 50) -> str:
+    """:func:`sources_text`, or for a large corpus (which would not fit in one cell) how many
+    reports there are and where they are listed."""
+    if len(reports) <= most:
+        return sources_text(reports)
+    return f"{len(reports):,}份报告，逐份列在“报告”工作表（来源文件、发布机关、标题、年度）。"
 
 
 def _about(title: str, what: str, sources: str, parameters: Mapping[str, Any] | str, how: str,
@@ -590,14 +606,17 @@ def quality_workbook(q: Mapping[str, pd.DataFrame], reports: pd.DataFrame, dest:
                             description="更正文件中与这些报告有关的每条更正：是否已应用；已过时或有误的未应用，原因见“问题”。"))
     title = "法治政府建设年度报告 解析质量"
     about = _about(title, "解析结果的完整性：每份报告提取了哪些指标，哪些数字未被采用，哪些检查未通过。",
-                   sources_text(reports), parameters or {}, "“未采用数字”的“说明”列给出原因；空白单元格表示未提取到。",
+                   _sources_or_count(reports), parameters or {}, "“未采用数字”的“说明”列给出原因；空白单元格表示未提取到。",
                    extra=[("人工更正", _about_fixes(fixes))])
     return _write(dest, sheets, about, title)
 
 
 def metrics_workbook(metrics: pd.DataFrame, reports: pd.DataFrame, dest: str | os.PathLike[str],
-                     corrections: pd.DataFrame | None = None) -> Path:
-    """All metrics, one row per report × indicator with provenance (file, sentence, offsets)."""
+                     corrections: pd.DataFrame | None = None, max_rows: int = EXCEL_MAX_ROWS - 1) -> Path:
+    """All metrics, one row per report × indicator with provenance (file, sentence, offsets).
+
+    More than ``max_rows`` metrics (Excel's limit by default) are split over sheets 指标1, 指标2 …,
+    and the 说明 sheet says so; ``metrics.csv`` next to the workbook holds them in one table."""
     order = ["region", "report_year", "issuer", "indicator_name", "value", "unit", "raw", "approx", "qualifier", "sentence",
              "section", "source", "start", "end", "confidence", "reason", "region_code", "indicator", "report_id"]
     order[order.index("raw"):order.index("raw")] = [c for c in ("original_value", "correction_note", "corrected_by")
@@ -613,13 +632,87 @@ def metrics_workbook(metrics: pd.DataFrame, reports: pd.DataFrame, dest: str | o
         "original_value": _fmt("original_value", "number"), "correction_note": _NOTE,
     })
     src = reports[["region", "report_year", "issuer", "title", "doc_number", "issued_date", "published_date", "source", "report_id"]]
-    sheets = [
-        Sheet("指标", frame, columns=formats, freeze_columns=4, marks={"value": "correction_note"},
-              description="每份报告的每个指标一行：数值（金额为元，比率为百分数）、原文、所在句子、来源文件和字符位置。"),
-        Sheet("报告", src.reset_index(drop=True), columns=_columns(src), freeze_columns=3, description="全部报告。"),
-    ]
+    what = "每份报告的每个指标一行：数值（金额为元，比率为百分数）、原文、所在句子、来源文件和字符位置。"
+    parts = [frame.iloc[i : i + max_rows].reset_index(drop=True) for i in range(0, len(frame), max_rows)] or [frame]
+    row_formats = formats["value"].row_formats or ()
+    sheets = [Sheet("指标" if len(parts) == 1 else f"指标{n}", part, freeze_columns=4, marks={"value": "correction_note"},
+                    columns={**formats, "value": dataclasses.replace(
+                        formats["value"], row_formats=row_formats[(n - 1) * max_rows : n * max_rows])},
+                    description=what if len(parts) == 1 else f"第{n}部分（共{len(parts)}部分）：{what}")
+              for n, part in enumerate(parts, start=1)]
+    sheets.append(Sheet("报告", src.reset_index(drop=True), columns=_columns(src), freeze_columns=3, description="全部报告。"))
+    split = [] if len(parts) == 1 else [(
+        "分表", f"共{len(frame):,}项指标，超过一张Excel工作表的行数上限，已按顺序分为{len(parts)}张工作表"
+        f"（{'、'.join(s.name for s in sheets[:-1])}）；同目录下的 metrics.csv 为完整的一张表。")]
     title = "法治政府建设年度报告 全部指标"
-    about = _about(title, "解析出的全部指标及其出处。", sources_text(reports), {},
+    about = _about(title, "解析出的全部指标及其出处。", _sources_or_count(reports), {},
                    "“起始位置/结束位置”为原文（解码后）中的字符偏移，text[起始:结束] 即“原文数值”。",
-                   extra=[_corrections_row(corrections, reports, None)] if corrections is not None else ())
+                   extra=[*split, *([_corrections_row(corrections, reports, None)] if corrections is not None else [])])
+    return _write(dest, sheets, about, title)
+
+
+def overview_workbook(overview: pd.DataFrame, grid: pd.DataFrame, reports: pd.DataFrame, dest: str | os.PathLike[str],
+                      parameters: Mapping[str, Any] | None = None, summary: Iterable[str] = ()) -> Path:
+    """报告一览 workbook: 说明, 报告一览 (one row per report), 覆盖情况 (region × year)."""
+    from reportlib.overview import OVERVIEW_LABELS
+
+    labels = {**LABELS, **OVERVIEW_LABELS}
+    formats = {col: ColumnFormat(labels.get(col, col)) for col in overview.columns}
+    for col in ("region_code", "report_id", "doc_number", "profile", "source", "timeliness_note", "addressees_note"):
+        formats[col] = ColumnFormat(labels.get(col, col), "text")
+    formats["report_year"] = ColumnFormat(labels["report_year"], "plain")
+    year_columns = [c for c in grid.columns if str(c).isdigit()]
+    grid_formats = {col: ColumnFormat(labels.get(col, col)) for col in grid.columns}
+    grid_formats["region_code"] = ColumnFormat(labels["region_code"], "text")
+    grid_formats.update({c: ColumnFormat(f"{c}年", "int") for c in year_columns})
+    grid_formats["n_years"] = ColumnFormat("有报告的年数", "int")
+    grid_formats["n_reports"] = ColumnFormat("报告数", "int")
+    sheets = [
+        Sheet("报告一览", overview, columns=formats,
+              description="每份报告一行：地区、层级、发布机关、年度、文号、发布/成文日期与是否按时、五项必备内容、主送抄送、指标数、未通过的检查数。"),
+        Sheet("覆盖情况", grid, columns=grid_formats, description="地区 × 年度：每个地区每年有几份报告（0 表示没有）。"),
+    ]
+    title = "法治政府建设年度报告 报告一览"
+    about = _about(title, "全部报告的基本情况和覆盖范围，是进入各份报告概况页的入口。", f"{len(reports)}份报告（来源文件见“报告一览”的“来源文件”列）",
+                   parameters or {},
+                   "必备内容：“有”为有专门标题，“提及”为只在正文或下级标题中出现，“未见”为没有找到。"
+                   "是否按时以发布日期为准，未见发布日期时以成文日期代替。",
+                   extra=[("小结", "\n".join(summary))] if summary else [])
+    return _write(dest, sheets, about, title)
+
+
+def trend_workbook(trend: Mapping[str, pd.DataFrame], reports: pd.DataFrame, dest: str | os.PathLike[str],
+                   parameters: Mapping[str, Any] | None = None) -> Path:
+    """多年趋势 workbook: 说明, 全期变化 (one row per indicator), 逐年数值 (one row per indicator and year, with evidence)."""
+    from reportlib.trend import TREND_LABELS
+
+    labels = {**LABELS, **TREND_LABELS}
+    spans, points = trend["spans"], trend["points"]
+    text = ColumnFormat(kind="text")
+    span_formats = {col: ColumnFormat(labels.get(col, col)) for col in spans.columns}
+    for col in ("region_code", "indicator", "first_raw", "last_raw", "series", "issuers", "scope_note", "narrative"):
+        span_formats[col] = dataclasses.replace(text, label=labels.get(col, col),
+                                                width=50 if col in ("series", "narrative", "scope_note") else None,
+                                                wrap=True if col in ("series", "narrative", "scope_note") else None)
+    for col in ("span_pct_change",):
+        span_formats[col] = ColumnFormat(labels[col], "percent", decimals=1)
+    for col in ("first_year", "last_year"):
+        span_formats[col] = ColumnFormat(labels[col], "plain")
+    point_formats = {col: ColumnFormat(labels.get(col, col)) for col in points.columns}
+    for col in ("region_code", "indicator", "report_id", "raw", "source", "issuer", "scope_note"):
+        point_formats[col] = dataclasses.replace(text, label=labels.get(col, col))
+    point_formats["sentence"] = ColumnFormat(labels["sentence"], "text", width=60, wrap=True)
+    point_formats["pct_change"] = ColumnFormat(labels["pct_change"], "percent", decimals=1)
+    for col in ("year", "prev_year"):
+        point_formats[col] = ColumnFormat(labels.get(col, col), "plain")
+    region = str(spans["region"].iloc[0]) if len(spans) else str((parameters or {}).get("region", ""))
+    sheets = [
+        Sheet("全期变化", spans, columns=span_formats, highlight_change="span_change",
+              description="每项指标一行：起始与末尾年度的数值、全期增减和变化率、年均增减、逐年数值和口径说明。比率类指标的增减以百分点计。"),
+        Sheet("逐年数值", points, columns=point_formats, highlight_change="change",
+              description="每项指标每个年度一行：数值、原文、原文句子、发布机关、来源文件，以及较上一期的增减。"),
+    ]
+    title = f"法治政府建设年度报告 多年趋势：{region}"
+    about = _about(title, f"{region}各年度报告中同一指标的逐年变化。", sources_text(reports, points["report_id"].unique()),
+                   parameters or {}, "同一地区同一年度有多份报告时，取可信度最高的数值，其次取政府报告；“口径说明”指出发布机关变化、约数和缺少的年份。")
     return _write(dest, sheets, about, title)
