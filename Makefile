@@ -27,7 +27,7 @@ reports: $(STAMP) ## parse seeds/, run every notebook, write reports/ (index.htm
 test: $(STAMP) lint unit nbcheck ## ruff, notebooks-without-outputs, pytest + doctests, nbval, end-to-end build
 
 lint: $(STAMP) ## ruff and the clean-notebook check
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m reportlib.nbclean --check notebooks
 
 unit: $(STAMP) ## pytest: unit tests, doctests and the end-to-end build test
@@ -40,7 +40,7 @@ lab: $(STAMP) ## open the notebooks in JupyterLab (as root too; extra flags: mak
 	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)
 
 bench: $(STAMP) ## benchmark the parser on a synthetic corpus (N=10000)
-	$(BIN)/reportlib bench --n $(N)
+	$(BIN)/python benchmarks/parse_bench.py --n $(N)
 
 clean: ## remove generated outputs (keeps .venv)
 	rm -rf reports/* reports/.cache.json data/processed/* data/processed/.parse_cache && touch reports/.gitkeep data/processed/.gitkeep

@@ -4,7 +4,7 @@
     python benchmarks/build_bench.py --n 3000           # long: run it once
 
 Generates ``n`` distinct reports (other regions, issuers and years than the seeds, from
-:class:`reportlib.bench.Generator`), then measures, each in a fresh ``reportlib build`` of the
+:class:`parse_bench.Generator`), then measures, each in a fresh ``reportlib build`` of the
 same output folder:
 
 1. cold: nothing parsed or built before;
@@ -27,7 +27,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from reportlib.bench import Generator
+from parse_bench import Generator  # benchmarks/parse_bench.py, beside this file
+
 from reportlib.build import run_build
 
 

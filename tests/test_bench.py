@@ -9,9 +9,14 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from parse_bench import (  # benchmarks/ (on pytest's pythonpath)
+    Generator,
+    load_material,
+    main,
+    recall,
+    run_bench,
+)
 
-from reportlib.bench import Generator, load_material, recall, run_bench
-from reportlib.cli import main
 from reportlib.formats import decode_text
 
 KEYS = {
@@ -97,13 +102,13 @@ def test_small_run_prints_table_then_json_and_finds_the_planted_numbers(capsys):
     assert capsys.readouterr().out == ""  # everything went to `out`; progress and stages to stderr
 
 
-def test_cli_bench_exits_0_and_ends_with_json(capsys):
-    assert main(["bench", "--n", "10"]) == 0
+def test_bench_script_exits_0_and_ends_with_json(capsys):
+    assert main(["--n", "10"]) == 0
     out = capsys.readouterr().out
     assert json.loads(out.strip().splitlines()[-1])["n_reports"] == 10
 
 
-def test_cli_bench_bad_n_is_a_usage_error(capsys):
-    assert main(["bench", "--n", "0"]) == 2
+def test_bench_script_bad_n_is_a_usage_error(capsys):
+    assert main(["--n", "0"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--n must be" in err

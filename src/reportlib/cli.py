@@ -1,4 +1,4 @@
-"""The ``reportlib`` command: parse reports, build the analyses, list indicators, benchmark."""
+"""The ``reportlib`` command: parse reports, build the analyses, import corrections, list indicators, evaluate."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ EXAMPLES = """examples:
   reportlib corrections import reports/review.xlsx   staff's marks -> data/corrections.csv
   reportlib indicators                                the indicator vocabulary
   reportlib evaluate ../shared/realworld              scores against a labelled folder
-  reportlib bench --n 2000                            benchmark on a synthetic corpus
 """
 
 
@@ -127,13 +126,6 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("indicators", help="print the indicator taxonomy", description="Print the indicator taxonomy.")
     i.add_argument("--format", default="table", choices=["table", "csv", "json"])
 
-    n = sub.add_parser(
-        "bench",
-        help="benchmark the parser on a synthetic corpus",
-        description="Generate a deterministic synthetic corpus from the seeds and measure parse speed against a raw regex scan.",
-    )
-    n.add_argument("--n", type=int, default=10_000, help="number of synthetic reports (default 10000)")
-    n.add_argument("--seed", type=int, default=20240131, help="random seed of the generator")
     return parser
 
 
@@ -146,8 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from reportlib.errors import ReportlibError
 
     try:
-        commands = {"parse": _parse, "build": _build, "corrections": _corrections, "indicators": _indicators,
-                    "bench": _bench, "evaluate": _evaluate}
+        commands = {"parse": _parse, "build": _build, "corrections": _corrections, "indicators": _indicators, "evaluate": _evaluate}
         return commands[args.command](args)
     except ReportlibError as exc:
         print(f"reportlib: {exc}", file=sys.stderr)
@@ -306,12 +297,6 @@ def _indicators(args: argparse.Namespace) -> int:
         for r in rows:
             print(f"{r['id']:<{width}}  {r['kind']:<6} {r['unit']:<3} {r['name_zh']}  — {r['description']}")
     return 0
-
-
-def _bench(args: argparse.Namespace) -> int:
-    from reportlib.bench import run_bench
-
-    return run_bench(n=args.n, seed=args.seed)
 
 
 if __name__ == "__main__":  # pragma: no cover
