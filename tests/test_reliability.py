@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import reportlib
-from reportlib import build, outlock
+from reportlib import build, outlock, parse
 from reportlib.corpus import iter_inputs
 from tests.conftest import report_text
 
@@ -388,9 +388,7 @@ def test_a_run_on_paragraph_reads_a_bounded_window_per_number(tmp_path, monkeypa
 
 
 def test_parse_has_a_time_limit(tmp_path, monkeypatch):
-    from reportlib import corpus as corpus_module
-
-    monkeypatch.setattr(corpus_module, "PARSE_SECONDS", 0.05)
+    monkeypatch.setattr(parse, "PARSE_SECONDS", 0.05)
     body = "，".join(f"办理法律援助案件{i}件" for i in range(20000)) + "。"
     (tmp_path / "slow.txt").write_text(report_text(body), encoding="utf-8")
     result = reportlib.read_reports(tmp_path)

@@ -11,7 +11,6 @@ import pytest
 
 import reportlib
 from reportlib import build, parsecache, plan, slices
-from reportlib import corpus as corpus_module
 from reportlib.processed import read_processed
 from tests.conftest import SEEDS
 
@@ -61,8 +60,8 @@ def test_parse_cache_serves_unchanged_files(tmp_path, monkeypatch):
     shutil.copytree(SEEDS, src)
     cache = tmp_path / "cache"
     calls: list[str] = []
-    real = corpus_module.parse_one
-    monkeypatch.setattr(corpus_module, "parse_one", lambda p: calls.append(Path(p).name) or real(p))
+    real = parsecache.parse_one  # what the cached parser calls for a file it has not seen
+    monkeypatch.setattr(parsecache, "parse_one", lambda p: calls.append(Path(p).name) or real(p))
     first = reportlib.read_reports(src, parse_cache=cache)
     assert len(calls) == 5 and len(list(cache.glob("*.pickle"))) == 5
     again = reportlib.read_reports(src, parse_cache=cache)

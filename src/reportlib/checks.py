@@ -16,6 +16,7 @@ from decimal import Decimal
 from reportlib.guard import search_tail
 from reportlib.mentions import SHARE_RE, SHARE_WIDTH
 from reportlib.normalize import halfwidth, squeezed
+from reportlib.records import MENTION_COLUMNS, METRIC_COLUMNS
 
 CHECK_COLUMNS = ("report_id", "source", "check", "indicators", "expected", "observed", "status", "evidence")
 
@@ -89,8 +90,6 @@ def implied_total(part: float, share: float, raw: str) -> int | None:
 
 def run_checks(parsed) -> list[tuple]:  # parsed: reportlib.parse.ParsedReport
     """All checks for one parsed report, as rows of :data:`CHECK_COLUMNS`."""
-    from reportlib.parse import MENTION_COLUMNS, METRIC_COLUMNS
-
     if not parsed.mentions:
         return []
     metrics = {row[METRIC_COLUMNS.index("indicator")]: dict(zip(METRIC_COLUMNS, row, strict=True)) for row in parsed.metrics}

@@ -14,17 +14,17 @@ from typing import Any
 
 import pandas as pd
 
+from reportlib import parsecache
 from reportlib.checks import CHECK_COLUMNS
-from reportlib.errors import InputError
-from reportlib.parse import (
+from reportlib.parse import PARSE_SECONDS, ParsedReport, parse_one, parse_path  # noqa: F401 - public here as before
+from reportlib.records import (
     MENTION_COLUMNS,
     METRIC_COLUMNS,
     PROBLEM_COLUMNS,
     REPORT_COLUMNS,
     SECTION_COLUMNS,
-    ParsedReport,
-    parse_path,
 )
+from reportlib.schema import validate_frame
 from reportlib.versions import base_title, decide
 
 #: Columns of ``Corpus.corrections`` (kept in step with :data:`reportlib.corrections.LOG_COLUMNS`).
@@ -181,58 +181,6 @@ def iter_inputs(
 
 #: Most parse processes at once, whatever ``jobs`` asks: more than the cores only costs memory.
 MAX_JOBS = 2 * (os.cpu_count() or 1)
-#: Seconds one file may take to parse (a report takes milliseconds; a hostile file is stopped).
-PARSE_SECONDS = 120
-
-
-class _ParseTimeout(Exception):
-    pass
-
-
-def _on_alarm(signum, frame) -> None:
-    raise _ParseTimeout
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Raise :class:`_ParseTimeout` in the block after ``seconds`` (main thread only, and only when
-    no other timer is running; elsewhere the block runs unlimited)."""
-    import signal
-    import threading
-
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or signal.getitimer(signal.ITIMER_REAL)[0]:
-        yield
-        return
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def parse_one(path: Path) -> ParsedReport | tuple:
-    """Parse one file; a problem row instead of an exception when it cannot be read or parsed
-    (or takes longer than :data:`PARSE_SECONDS`).
-
-    A pure function of the file: safe to map with processes, Dask or Spark, then :func:`assemble`.
-    """
-    try:
-        with _time_limit(PARSE_SECONDS):
-            return parse_path(path)
-    except _ParseTimeout:
-        return (str(path), "", "error", "parse", f"took longer than {PARSE_SECONDS} s to parse: not read")
-    except InputError as exc:
-        return (exc.path, "", "error", "read", exc.reason)
-    except RecursionError:  # pragma: no cover - defensive: pathological input
-        return (str(path), "", "error", "parse", "text too deeply nested to parse")
-    except MemoryError:
-        return (str(path), "", "error", "parse", "too large to parse in the memory available: not read")
-    except Exception as exc:
-        return (str(path), "", "error", "parse", f"internal error while parsing ({type(exc).__name__}: {exc}); please report it")
-
-
 def read_reports(
     paths_or_dir: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
@@ -282,9 +230,7 @@ def _parser(parse_cache: str | os.PathLike[str] | None) -> Callable[[Path], Pars
     """:func:`parse_one`, or its cached form (picklable, for worker processes)."""
     if parse_cache is None:
         return parse_one
-    from reportlib.parsecache import parse_cached, parser_version
-
-    return functools.partial(parse_cached, cache_dir=str(parse_cache), version=parser_version())
+    return functools.partial(parsecache.parse_cached, cache_dir=str(parse_cache), version=parsecache.parser_version())
 
 
 @contextlib.contextmanager
@@ -407,8 +353,6 @@ def assemble(results: Iterable[ParsedReport | tuple], problems: list[tuple] | No
     )
     chunks.clear()  # the chunk frames are copies now
     if validate:  # the row tables were checked chunk by chunk (their ids start with a report's own id)
-        from reportlib.schema import validate_frame
-
         validate_frame("reports", corpus.reports)
         validate_frame("problems", corpus.problems)
     return corpus
@@ -431,9 +375,7 @@ def _flush(rows: dict[str, list[tuple]], chunks: dict[str, list[pd.DataFrame]], 
         if table_rows or not chunks[name]:
             frame = _frame(table_rows, _COLUMNS[name])
             if validate:
-                from reportlib.schema import validate_frame
-
-                validate_frame(name, frame)
+                        validate_frame(name, frame)
             chunks[name].append(frame)
             table_rows.clear()
 

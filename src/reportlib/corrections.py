@@ -46,6 +46,7 @@ from reportlib.indicators import Taxonomy, load_taxonomy
 from reportlib.normalize import squeezed
 from reportlib.numbers import MULTIPLIERS, UNITS
 from reportlib.parse import MENTION_COLUMNS, METRIC_COLUMNS
+from reportlib.schema import validate_frame
 
 __all__ = [
     "ACTIONS",
@@ -474,7 +475,6 @@ def apply_corrections(
         corrections=_frame([tuple(row[c] for c in LOG_COLUMNS) for row in log], LOG_COLUMNS),
     )
     if validate:
-        from reportlib.schema import validate_frame
 
         for name in ("reports", "mentions", "metrics", "problems"):
             validate_frame(name, result.table(name))

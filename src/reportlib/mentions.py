@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
+from reportlib.formats import to_simplified
 from reportlib.guard import guarded, max_width, search_tail
 from reportlib.normalize import View, halfwidth, split_sentences
 from reportlib.numbers import (
@@ -341,8 +342,6 @@ def _unit_word(text: str) -> str | None:
     """``text`` when it is a unit as written (件, 万元, %, 人次 …), in simplified script; else None."""
     text = halfwidth(text).strip()
     if 0 < len(text) <= 4 and split_unit(text) is None and not text.isascii():
-        from reportlib.formats import to_simplified
-
         text = to_simplified(text)
     return text if split_unit(text) is not None else None
 

@@ -12,6 +12,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from reportlib.formats import is_traditional, to_simplified
+
 # Full-width ASCII (U+FF01..U+FF5E) → ASCII, except the full-width comma "，", which stays a
 # Chinese clause separator (an ASCII "," between digits is a thousands separator).
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if cp != 0xFF0C}
@@ -126,8 +128,6 @@ class View:
 
 def build_view(original: str, simplify: bool | None = None) -> View:
     """Normalise ``original`` into a :class:`View` (see the module docstring)."""
-    from reportlib.formats import is_traditional, to_simplified
-
     text = halfwidth(original)
     if simplify is None:
         simplify = is_traditional(text)

@@ -6,14 +6,19 @@ frames are built once, for the whole corpus, in :mod:`reportlib.corpus`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
+import signal
 import stat
 import sys
+import threading
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportlib.checks import run_checks
 from reportlib.document import Table, find_tables
 from reportlib.errors import InputError
 from reportlib.formats import to_simplified
@@ -21,6 +26,13 @@ from reportlib.indicators import Taxonomy, load_taxonomy, match_indicators
 from reportlib.mentions import Scan, column_year, implausible, scan, to_float
 from reportlib.metadata import Metadata, extract_metadata
 from reportlib.normalize import TERMINATORS, View, build_view, halfwidth
+from reportlib.records import (  # noqa: F401 - the column orders, public here as before
+    MENTION_COLUMNS,
+    METRIC_COLUMNS,
+    PROBLEM_COLUMNS,
+    REPORT_COLUMNS,
+    SECTION_COLUMNS,
+)
 from reportlib.sections import Heading, find_headings
 
 #: A report is tens of kilobytes; anything this large is not one report (and would not fit the frames).
@@ -28,28 +40,6 @@ MAX_BYTES = 20 * 1024 * 1024
 #: The note of a mention whose magnitude no report states (see :data:`reportlib.mentions.IMPLAUSIBLE`).
 IMPLAUSIBLE_NOTE = "implausible magnitude: kept as written, not used"
 
-REPORT_COLUMNS = (
-    "report_id", "source", "sha256", "title", "issuer", "issuer_kind", "province", "city", "county",
-    "region", "region_code", "level", "report_year", "doc_number", "issued_date", "published_date",
-    "addressees", "cc", "n_chars", "format", "encoding", "traditional", "text_hash",
-    "n_sections", "n_mentions", "n_metrics",
-    "issuer_from", "region_from", "year_from", "issued_from", "published_from",
-)
-SECTION_COLUMNS = (
-    "report_id", "source", "section_id", "parent_id", "level", "marker", "heading", "part", "start", "end",
-)
-MENTION_COLUMNS = (
-    "report_id", "source", "issuer", "region", "region_code", "report_year", "indicator", "value",
-    "unit", "unit_raw", "approx", "qualifier", "kind", "raw", "sentence", "start", "end",
-    "mention_id", "section_id", "section", "part", "scope", "scope_word", "confidence", "promoted",
-    "note", "sentence_start", "sentence_end",
-)
-METRIC_COLUMNS = (
-    "report_id", "source", "issuer", "region", "region_code", "report_year", "indicator", "indicator_name",
-    "value", "unit", "unit_raw", "approx", "qualifier", "kind", "raw", "sentence", "start", "end",
-    "mention_id", "section", "confidence", "reason", "n_candidates", "alternatives",
-)
-PROBLEM_COLUMNS = ("source", "report_id", "severity", "stage", "reason")
 
 
 @dataclass
@@ -197,8 +187,6 @@ def parse_text(
         "issued_from": meta.issued_from,
         "published_from": meta.published_from,
     }
-    from reportlib.checks import run_checks
-
     result.checks = run_checks(result)
     return result
 
@@ -470,3 +458,55 @@ def _select_metrics(result: ParsedReport, taxonomy: Taxonomy) -> None:
                 " | ".join(sorted({r[_M["raw"]] for r in rows if r is not best})),
             )
         )
+
+
+# --------------------------------------------------------------------------- one file, never raising
+
+#: Seconds one file may take to parse (a report takes milliseconds; a hostile file is stopped).
+PARSE_SECONDS = 120
+
+
+class _ParseTimeout(Exception):
+    pass
+
+
+def _on_alarm(signum, frame) -> None:
+    raise _ParseTimeout
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`_ParseTimeout` in the block after ``seconds`` (main thread only, and only when
+    no other timer is running; elsewhere the block runs unlimited)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or signal.getitimer(signal.ITIMER_REAL)[0]:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def parse_one(path: Path) -> ParsedReport | tuple:
+    """Parse one file; a problem row instead of an exception when it cannot be read or parsed
+    (or takes longer than :data:`PARSE_SECONDS`).
+
+    A pure function of the file: safe to map with processes, Dask or Spark, then
+    :func:`reportlib.corpus.assemble`.
+    """
+    try:
+        with _time_limit(PARSE_SECONDS):
+            return parse_path(path)
+    except _ParseTimeout:
+        return (str(path), "", "error", "parse", f"took longer than {PARSE_SECONDS} s to parse: not read")
+    except InputError as exc:
+        return (exc.path, "", "error", "read", exc.reason)
+    except RecursionError:  # pragma: no cover - defensive: pathological input
+        return (str(path), "", "error", "parse", "text too deeply nested to parse")
+    except MemoryError:
+        return (str(path), "", "error", "parse", "too large to parse in the memory available: not read")
+    except Exception as exc:
+        return (str(path), "", "error", "parse", f"internal error while parsing ({type(exc).__name__}: {exc}); please report it")

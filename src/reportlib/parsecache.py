@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from reportlib import paths
-from reportlib.parse import ParsedReport
+from reportlib.parse import ParsedReport, parse_one
 
 __all__ = ["CACHE_DIR_NAME", "parse_cached", "parser_version", "prune"]
 
@@ -40,11 +40,9 @@ def entry_name(path: Path, data: bytes, version: str) -> str:
 
 
 def parse_cached(path: Path, cache_dir: str | os.PathLike[str], version: str = "") -> ParsedReport | tuple:
-    """:func:`reportlib.corpus.parse_one` of ``path``, served from ``cache_dir`` when the same file
+    """:func:`reportlib.parse.parse_one` of ``path``, served from ``cache_dir`` when the same file
     (path and bytes) was parsed by the same parser before. A file that cannot be read is parsed
     (and reported) as usual and never cached; an unreadable cache entry is parsed again."""
-    from reportlib.corpus import parse_one
-
     try:
         data = Path(path).read_bytes()
     except OSError:

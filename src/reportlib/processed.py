@@ -22,6 +22,7 @@ from reportlib.atomic import atomic_path, write_text_atomic
 from reportlib.corpus import Corpus
 from reportlib.csvsafe import neutralise_frame, restore_text
 from reportlib.errors import ReportlibError
+from reportlib.schema import validate_corpus
 
 __all__ = ["SUMMARY_FILE", "has_processed", "processed_hash", "read_processed", "write_processed"]
 
@@ -140,7 +141,5 @@ def read_processed(directory: str | os.PathLike[str], *, validate: bool = True) 
         raise ReportlibError(f"{directory}: cannot read the parse output ({exc}); rebuild it with `reportlib build`.") from exc
     corpus = Corpus(**frames)
     if validate:
-        from reportlib.schema import validate_corpus
-
         validate_corpus(corpus)
     return corpus

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from reportlib.corpus import Corpus
+from reportlib.processed import write_processed
 
 __all__ = ["CorpusIndex", "slice_ids", "slice_key"]
 
@@ -85,6 +86,4 @@ def slice_key(index: CorpusIndex, ids: list[str] | None, whole: str) -> str:
 
 def write_slice(index: CorpusIndex, ids: list[str], directory: str | os.PathLike[str]) -> Path:
     """Write the slice of ``ids`` as a processed directory (:func:`reportlib.processed.write_processed`)."""
-    from reportlib.processed import write_processed
-
     return write_processed(index.subset(ids), directory)
