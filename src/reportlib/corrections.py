@@ -475,7 +475,6 @@ def apply_corrections(
         corrections=_frame([tuple(row[c] for c in LOG_COLUMNS) for row in log], LOG_COLUMNS),
     )
     if validate:
-
         for name in ("reports", "mentions", "metrics", "problems"):
             validate_frame(name, result.table(name))
     return result
