@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 N ?= 10000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv reports test lint unit nbcheck e2e lab bench clean
+.PHONY: help venv reports test quick lint unit nbcheck e2e lab bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-9s %s\n", $$1, $$2}'
@@ -25,6 +25,9 @@ reports: $(STAMP) ## parse seeds/, run every notebook, write reports/ (index.htm
 	$(BIN)/reportlib build --jobs $(JOBS) seeds
 
 test: $(STAMP) lint unit nbcheck ## ruff, notebooks-without-outputs, pytest + doctests, nbval, end-to-end build
+
+quick: $(STAMP) ## the fast tests only (no notebook builds; about a minute)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP) ## ruff and the clean-notebook check
 	$(BIN)/ruff check src tests benchmarks
