@@ -92,9 +92,10 @@ def test_cross_district_ranks_and_per_capita(made_up):
     cross = analysis.cross_district(made_up.metrics, made_up.reports, 2023, ["legal_aid_cases"], population=population)
     rows = cross.set_index("region").to_dict("index")
     assert {r: rows[r]["rank"] for r in rows} == {"西湖区": 1, "武侯区": 2, "渝中区": 3}
-    assert rows["西湖区"]["population_year"] == 2022  # the nearest year to 2023, and said so
-    assert rows["西湖区"]["per_10k"] == pytest.approx(1500 / 1_200_000 * 10000)
-    assert "2022" in rows["西湖区"]["per_capita_note"]
+    # one stated population year for the comparison: 2020 has data for both regions (2022 only for 西湖区)
+    assert rows["西湖区"]["population_year"] == rows["武侯区"]["population_year"] == 2020
+    assert rows["西湖区"]["per_10k"] == pytest.approx(1500 / 1_000_000 * 10000)
+    assert "2020" in rows["西湖区"]["per_capita_note"]
     assert rows["武侯区"]["per_capita_note"] == "人口取2020年数据（与数据年份相差3年）"
     assert math.isnan(rows["渝中区"]["per_10k"]) and "无人口数据" in rows["渝中区"]["per_capita_note"]
 

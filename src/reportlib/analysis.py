@@ -794,6 +794,21 @@ def comparable_year(reports: pd.DataFrame) -> int | None:
     return int(max(y for y, n in sizes.items() if n == best))
 
 
+def common_population_year(population: pd.DataFrame, codes: set[str], year: int) -> int | None:
+    """The one population year a comparison states: the year with data for the most of ``codes``,
+    the nearest to ``year`` on a tie (a region without that year keeps its nearest).
+
+    >>> pop = pd.DataFrame({"region_code": ["a", "a", "b"], "year": [2020, 2023, 2020]})
+    >>> common_population_year(pop, {"a", "b"}, 2023), common_population_year(pop, {"a"}, 2023)
+    (2020, 2023)
+    """
+    rows = population[population["region_code"].isin(codes)]
+    if rows.empty:
+        return None
+    counts = rows.groupby("year")["region_code"].nunique()
+    return int(min(counts.index, key=lambda y: (-counts[y], abs(int(y) - year), -int(y))))
+
+
 def _nearest_population(population: pd.DataFrame, code: str, year: int) -> pd.Series | None:
     """The population row of ``code`` nearest to ``year``; on a tie the earlier year."""
     rows = population[population["region_code"] == code]
@@ -870,6 +885,7 @@ def cross_district(
     levels = set(frame["level"].fillna(""))
     mixed = len(levels - {""}) > 1
     numbers = reports.set_index("report_id")["doc_number"].to_dict() if "doc_number" in reports.columns else {}
+    pop_year = common_population_year(population, set(frame["region_code"]), int(year)) if population is not None else None
     rows: list[dict[str, Any]] = []
     for r in frame.itertuples(index=False):
         kind = _kind_of(r.indicator, r.unit)
@@ -887,7 +903,7 @@ def cross_district(
         if mixed and r.level != "county":
             row["level_note"] = f"{r.region}为{LEVEL_ZH.get(r.level or '', '')}数据，与区县不可直接比较"
         if per_capita and population is not None:
-            pop = _nearest_population(population, r.region_code, int(year))
+            pop = _nearest_population(population, r.region_code, pop_year or int(year))
             if kind == "rate":
                 row["per_capita_note"] = "比率指标，不按人口折算"
             elif pop is None:
@@ -901,7 +917,7 @@ def cross_district(
                     row["per_capita_note"] = f"{r.issuer}本部门工作的数字，不是全{r.region[-1]}合计，不按人口折算"
                 else:
                     row["per_10k"] = float(r.value) / float(pop["population"]) * 10000
-                    gap = abs(int(pop["year"]) - int(year))
+                    gap = abs(int(pop["year"]) - int(year))  # the stated year against the data year
                     row["per_capita_note"] = f"人口取{int(pop['year'])}年数据" + (f"（与数据年份相差{gap}年）" if gap else "")
         row["compare_group"] = compare_group(row["level"], row["issuer_kind"], row["indicator_name"], row["unit"])
         rows.append(row)
