@@ -356,6 +356,31 @@ _EXPLAIN: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for
     (r"^no title line naming 法治政府建设…报告 found$", "未找到含“法治政府建设……报告”的标题"),
     (r"^report year not found in the title or first lines$", "标题和开头几行中未找到报告年度"),
     (r"^issuer not found in the title, header or signature$", "标题、抬头和落款中未找到发布机关"),
+    (r"^issuer not found in the title, page metadata, signature or first sentences$", "标题、网页信息栏、落款和开头几句中未找到发布机关"),
+    (r"^superseded by (.+) \(marked as corrected or revised\): not used$", r"已被更正版\1取代，未采用"),
+    (r"^superseded by (.+) \((?:published later|issued later|file is newer)\): not used$", r"已被较晚的版本\1取代，未采用"),
+    (r"^superseded by (.+) \((.+)\): not used$", r"已被\1取代（\2），未采用"),
+    (r"^another version of (.+) \(same issuer, year and title, other numbers\) and nothing tells which is later: both kept; remove the wrong one$",
+     r"与\1是同一报告的不同版本（发布机关、年度、标题相同而数字不同），无法判断哪份较新：两份都保留，请删除错误的一份"),
+    (r"^took longer than (\d+) s to parse: not read$", r"解析超过\1秒，未读取"),
+    (r"^file does not exist$", "文件不存在"),
+    (r"^is a directory, not a file$", "是文件夹，不是文件"),
+    (r"^permission denied: the file cannot be read$", "没有读取权限"),
+    (r"^not a regular file \(a pipe, device or socket\), not a report file$", "不是普通文件（管道、设备或套接字），不是报告文件"),
+    (r"^file is too large \((.+)\)$", r"文件过大（\1）"),
+    (r"^file is too large \(over (.+)\)$", r"文件过大（超过\1）"),
+    (r"^\.docx unpacks to (.+)$", r".docx解压后过大：\1"),
+    (r"^(.+) is too long \(over (.+) of text\); no report is that long$", r"\1过长（文字超过\2），没有这么长的报告"),
+    (r"^no text left after removing page furniture$", "去掉网页栏目后没有正文"),
+    (r"^not a report: no title naming 法治政府建设 and no report year found$", "不是年度报告：没有含“法治政府建设”的标题，也没有报告年度"),
+    (r"^HTML page holds no visible text$", "网页没有可见文字"),
+    (r"^\.docx file holds no text$", ".docx文件没有文字"),
+    (r"^PDF has no pages$", "PDF没有页面"),
+    (r"^PDF text layer is unreadable \(fonts without Unicode mapping\); run OCR first$", "PDF文字层无法读取（字体无Unicode映射），请先做文字识别"),
+    (r"^RTF document is not supported; save as \.docx$", "不支持RTF文档，请另存为 .docx"),
+    (r"^cannot be read \((.+)\)$", r"无法读取（\1）"),
+    (r"^unreadable HTML \((.+)\)$", r"网页无法解析（\1）"),
+    (r"^implausible magnitude: kept as written, not used$", "数量级不合常理：按原文保留，未采用"),
     (r"^no administrative division found in issuer (.+)$", r"发布机关\1中未找到行政区划"),
     (r"^text ends mid-sentence: the file looks truncated; parsed what is there$", "正文在句中结束，文件可能不完整；已解析现有部分"),
     (r"^empty file \(0 bytes\)$", "空文件（0字节）"),
@@ -384,6 +409,8 @@ def explain(text: str, region: str = "") -> str:
     '全域数字（原文“全区”）；位于“主要举措和成效”部分；该指标另有数值：3件、5件'
     >>> explain("PDF is encrypted (password required); remove the password first")
     'PDF已加密，请先去除密码'
+    >>> explain("superseded by b更正版.txt (marked as corrected or revised): not used")
+    '已被更正版b更正版.txt取代，未采用'
     >>> explain("duplicate of /tmp/in/wuhou_gbk.txt: kept once"), explain(""), explain("已是中文")
     ('与wuhou_gbk.txt重复，只保留一份', '', '已是中文')
     """
