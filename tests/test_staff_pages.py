@@ -161,3 +161,15 @@ def test_problems_read_in_chinese_without_this_machines_folders(tmp_path):
     assert {"错误", "警告"} >= set(problems["severity"])
     assert not problems["source"].str.startswith("/").any()
     assert not problems["reason"].str.contains(str(tmp_path), regex=False).any()
+
+
+def test_index_names_folders_without_this_machines_paths(tmp_path):
+    from pathlib import Path
+
+    from reportlib import paths
+    from reportlib.build import _shown_folder
+
+    out = tmp_path / "out"
+    assert _shown_folder(out / "processed", out) == "processed"
+    assert _shown_folder(paths.project_root() / "data" / "processed", out) == "data/processed"
+    assert _shown_folder(Path("/somewhere/else/inputs"), out) == "inputs"

@@ -630,6 +630,18 @@ def _locked_build(
     return summary
 
 
+def _shown_folder(path: Path, out: Path) -> str:
+    """A folder as a page shows it: relative to the outputs or the project, else by its name —
+    never an absolute path of this machine."""
+    resolved = path.resolve()
+    for base, prefix in ((out.resolve(), ""), (_paths.project_root().resolve(), "")):
+        try:
+            return prefix + (resolved.relative_to(base).as_posix() or ".")
+        except ValueError:
+            continue
+    return resolved.name or str(path)
+
+
 METRIC_TABLES = ("metrics.csv", "metrics.parquet")
 
 
@@ -689,10 +701,10 @@ def _write_index(out: Path, runs: list[Run], results: dict[str, RunResult], summ
     counts = {s: sum(r.status == s for r in summary.results) for s in ("ok", "cached", "failed")}
     info = [
         ("生成时间", dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")),
-        ("输入", "、".join(str(p) for p in inputs)),
+        ("输入", "、".join(_shown_folder(Path(p), out) for p in inputs)),
         ("报告数", str(summary.n_reports)),
         ("运行", f"新生成 {counts['ok']}，沿用缓存 {counts['cached']}，失败 {counts['failed']}"),
-        ("解析结果", str(summary.processed_dir)),
+        ("解析结果", _shown_folder(Path(summary.processed_dir), out)),
         ("人口数据", "data/population.csv（常住人口，来源见各行 source 列）"),
     ]
     places = run_places(runs, reports) if reports is not None else {}

@@ -466,7 +466,7 @@ def cross_district_workbook(cross: pd.DataFrame, reports: pd.DataFrame, dest: st
     about = _about(
         title, f"{year}年各地区报告中共同出现的指标并列比较。", sources_text(reports, used), _cross_parameters(cross, parameters),
         "只有同一层级、同类发布机关（人民政府与人民政府、部门与部门）、同一口径和单位的地区之间才排名，其余并列展示并在“可比性说明”中写明原因；"
-        "有人口数据时按每万常住人口数值排名。“每万人”=数值÷常住人口×10000，人口取与报告年度最接近的年份（见表头和“人口年份”），"
+        "有人口数据时按每万常住人口数值排名。“每万人”=数值÷常住人口×10000，人口统一取同一年份（有数据的地区最多、离报告年度最近；缺该年的地区取最近年份，见表头和“人口年份”），"
         "比率类指标和部门自身工作的数字不折算。金额以万元计，元值见“数值（元）”。",
         extra=[("人口数据", f"{population_source}（常住人口）：\n" + ("\n".join(pop_lines) or "（无）")),
                _corrections_row(corrections, reports, _year_reports(reports, year))],
