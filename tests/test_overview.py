@@ -32,6 +32,11 @@ def test_one_row_per_report_with_the_profile_verdicts(seed_corpus, table):
         assert row["parts_missing"] == sum(s == "missing" for s in status.values())
         assert row["timeliness"] == overview.TIMELINESS_ZH[profile["timeliness"]["status"]]
         assert row["n_metrics"] == len(profile["metrics"]) and row["n_failed_checks"] == len(profile["checks"])
+        statuses = set(profile["addressees"]["status"]) if len(profile["addressees"]) else set()
+        if statuses == {"无法判断"}:  # a reprint without its 主送/抄送 block: neither page says "missing"
+            assert row["addressees_verdict"] == "无法判断", row["label"]
+        elif "未见" in statuses:
+            assert row["addressees_verdict"] == "缺少", row["label"]
         assert row["profile"] == _links(seed_corpus)[row["report_id"]] and row["profile"].startswith("报告概况_")
 
 

@@ -86,13 +86,18 @@ def addressee_verdict(report: Mapping[str, Any]) -> tuple[str, str]:
     ('缺少', '未见同级人大常委会')
     >>> addressee_verdict({"issuer_kind": "party_government", "addressees": ""})[0]
     '不作判断'
+    >>> addressee_verdict({"issuer_kind": "department", "issuer": "某市司法局", "level": "city", "addressees": "", "cc": ""})[0]
+    '无法判断'
     """
     check = addressee_check(report)
     if check.empty:
         kind = str(report.get("issuer_kind") or "")
         why = "党委政府联合报告，规定未明确主送对象" if kind == "party_government" else "发布机关类型未识别"
         return "不作判断", why
-    lacking = check.loc[~check["found"], "expected"].tolist()
+    status = check["status"] if "status" in check.columns else pd.Series("", index=check.index)
+    if (status == "无法判断").all():  # a web reprint without its 主送/抄送 block: the text cannot tell
+        return "无法判断", str(check["evidence"].iloc[0] or "原文未见主送、抄送栏，无法判断")
+    lacking = check.loc[~check["found"] & (status != "无法判断"), "expected"].tolist()
     if lacking:
         return "缺少", "未见" + "、".join(lacking)
     return "符合", "；".join(f"{r.expected}：{r.where}{r.evidence}" for r in check.itertuples(index=False))
@@ -217,6 +222,7 @@ def overview_summary(overview: pd.DataFrame, grid: pd.DataFrame) -> list[str]:
         f"五项必备内容齐全的{int((overview['parts_missing'] == 0).sum())}份，缺少至少一项的{int((overview['parts_missing'] > 0).sum())}份。",
         f"主送抄送符合要求的{int((overview['addressees_verdict'] == '符合').sum())}份，"
         f"有缺少的{int((overview['addressees_verdict'] == '缺少').sum())}份，"
+        f"原文无主送抄送栏、无法判断的{int((overview['addressees_verdict'] == '无法判断').sum())}份，"
         f"不作判断的{int((overview['addressees_verdict'] == '不作判断').sum())}份。",
         f"有未通过或需复核的一致性检查的报告{int((overview['n_failed_checks'] > 0).sum())}份。",
     ]
