@@ -270,10 +270,10 @@ def resolve_region(reports: pd.DataFrame, region: str) -> tuple[str, str]:
     hits = known[(known["region"] == region) | (known["region_code"] == region)]
     if hits.empty:
         names = "、".join(f"{r.region}（{r.region_code}）" for r in known.itertuples())
-        raise ReportlibError(f"no report for region {region!r}; the corpus has: {names or 'none'}")
+        raise ReportlibError(f"没有“{region}”的报告；现有地区：{names or '无'}")
     if len(hits) > 1:
         codes = ", ".join(hits["region_code"])
-        raise ReportlibError(f"region name {region!r} is ambiguous ({codes}); pass the 6-digit code instead")
+        raise ReportlibError(f"地区名“{region}”对应多个行政区划（{codes}），请改用6位行政区划代码")
     return str(hits.iloc[0]["region_code"]), str(hits.iloc[0]["region"])
 
 
