@@ -69,7 +69,7 @@ def test_yoy_indicator_filter_and_single_year_region(made_up):
 def test_resolve_region(seed_corpus):
     assert analysis.resolve_region(seed_corpus.reports, "鲤城区") == ("350502", "鲤城区")
     assert analysis.resolve_region(seed_corpus.reports, "350583") == ("350583", "南安市")
-    with pytest.raises(ReportlibError, match="没有“海淀区”的报告；现有地区：.*鲤城区"):  # in Chinese, listing the regions that exist
+    with pytest.raises(ReportlibError, match=r"没有“海淀区”的报告；现有地区：.*鲤城区"):  # in Chinese, listing the regions that exist
         analysis.resolve_region(seed_corpus.reports, "海淀区")
 
 
