@@ -185,10 +185,14 @@ def _heading_level(line: str) -> int:
     return 3
 
 
-def segment(text: str, reading: str | None = None, *, edges: int | None = None) -> Document:
+def segment(text: str, reading: str | None = None, *, edges: int | None = None,
+            body_lines: int | None = None) -> Document:
     """The blocks of ``text``; ``reading`` is a same-length copy to classify (simplified, half-width).
 
-    With ``edges``, only the first and the last ``edges`` characters are segmented (what the
+    With ``body_lines``, the segmentation of the header stops that many lines into the body (the
+    header and the opening sentences are what the metadata reads; with ``edges`` it applies to the
+    first part only). With ``edges``, only the first and the last ``edges`` characters are
+    segmented (what the
     metadata needs: the header, the opening sentences, the signature), at a fraction of the cost.
 
     Lines are the unit: a line is chrome, page metadata, the title (possibly with an issuer line
@@ -204,25 +208,32 @@ def segment(text: str, reading: str | None = None, *, edges: int | None = None) 
         head_end = reading.find("\n", edges)
         tail_start = reading.rfind("\n", 0, len(reading) - edges * 2 // 3)
         if 0 < head_end < tail_start:
-            head = segment(text[:head_end], reading[:head_end])
-            tail = segment(text[tail_start:], reading[tail_start:])
-            shifted = [Block(b.kind if b.kind not in ("chrome", "page_meta", "title", "issuer_line") else "paragraph",
-                             b.text, b.start + tail_start, b.end + tail_start, b.level) for b in tail.blocks]
+            head = segment(text[:head_end], reading[:head_end], body_lines=body_lines)
             head.text = text
-            head.blocks = _signature(head.blocks + shifted)
+            head.blocks = _signature(head.blocks + _closing_blocks(text, reading, tail_start))
             return head
+    wanted = None if body_lines is None else 40 + 4 * body_lines  # enough lines for a header and the opening
     for raw in reading.splitlines(keepends=True):
         stripped = raw.strip()
         if stripped:
             lead = len(raw) - len(raw.lstrip())
             lines.append((pos + lead, pos + lead + len(stripped), stripped))
+            if wanted is not None and len(lines) >= wanted:
+                break
         pos += len(raw)
 
     blocks: list[Block] = []
     lines = _join_broken_title(lines)
     seen_title = False
     seen_body = False
+    into_body = 0
+    stopped_at = -1
     for index, (start, end, line) in enumerate(lines):
+        if seen_body:
+            into_body += 1
+            if body_lines is not None and into_body > body_lines:
+                stopped_at = start
+                break
         kind = "paragraph"
         compact = line.replace(" ", "").replace("\t", "").replace("\u3000", "") if " " in line or "\t" in line or "\u3000" in line else line
         if seen_body and len(compact) > 80:  # a long body line: a paragraph, a heading, a list item or a table row
@@ -276,8 +287,41 @@ def segment(text: str, reading: str | None = None, *, edges: int | None = None) 
         if kind in ("heading", "addressee"):
             seen_body = seen_body or kind == "heading"
         blocks.append(Block(kind, text[start:end], start, end, _heading_level(line) if kind == "heading" else 0))
+    if stopped_at < 0 and wanted is not None and len(lines) >= wanted:
+        stopped_at = lines[-1][1]  # the lines were cut before the body began
+    if stopped_at >= 0 and edges is not None:  # the header is read; the signature is in the last lines
+        tail_start = max(stopped_at, text.rfind("\n", 0, max(len(text) - edges * 2 // 3, 0)) + 1)
+        blocks += _closing_blocks(text, reading, tail_start)
     doc.blocks = _signature(blocks)
     return doc
+
+
+def _closing_blocks(text: str, reading: str, start: int) -> list[Block]:
+    """The blocks of a report's closing lines that the metadata reads — organisation lines, date
+    lines, 附件 and 抄送 — each other line a paragraph (a cheaper pass than :func:`segment`)."""
+    out: list[Block] = []
+    pos = start
+    for raw in reading[start:].splitlines(keepends=True):
+        stripped = raw.strip()
+        if stripped:
+            s = pos + len(raw) - len(raw.lstrip())
+            e = s + len(stripped)
+            compact = stripped.replace(" ", "").replace("\t", "").replace("\u3000", "")
+            kind = "paragraph"
+            if len(compact) <= 40:
+                if _ORG_LINE_RE.match(compact):
+                    kind = "signature"
+                elif _DATE_LINE_RE.match(compact):
+                    kind = "date_line"
+                elif _ATTACH_RE.match(compact):
+                    kind = "attachment"
+                elif _CC_RE.match(compact):
+                    kind = "cc"
+            elif _CC_RE.match(compact):
+                kind = "cc"
+            out.append(Block(kind, text[s:e], s, e))
+        pos += len(raw)
+    return out
 
 
 def _join_broken_title(lines: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

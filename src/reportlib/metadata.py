@@ -134,7 +134,7 @@ def extract_metadata(view: View, page_meta: dict[str, str] | None = None, doc: D
     text = view.text
     head = original[:3000]
     if doc is None:
-        doc = segment(original, reading_copy(original, view), edges=_EDGES)
+        doc = segment(original, reading_copy(original, view), edges=_EDGES, body_lines=_BODY_LINES)
     page = {**(page_meta or {}), **{k: v for k, v in doc.page_meta.items() if v}}
     page_given = page_meta or {}
     for key in ("published_date", "issued_date"):  # the extractor's <meta> tags are exact: they win
@@ -198,6 +198,8 @@ def extract_metadata(view: View, page_meta: dict[str, str] | None = None, doc: D
 
 #: How much of a report's start and end the metadata reads as blocks.
 _EDGES = 1800
+#: How many lines into the body the header segmentation goes (the first sentences name the issuer).
+_BODY_LINES = 12
 
 
 def reading_copy(original: str, view: View | None = None) -> str:
