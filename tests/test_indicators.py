@@ -415,6 +415,9 @@ def trap(place, sentence, indicator, value, expect, id):
 
 
 TRAPS = [
+    # pooled totals: several kinds listed before one number belong to none of them
+    trap("zj", "全年办理法律援助、公证案件共计500件。", "notarizations", 500, "scoped", "pooled-legal-aid-and-notary"),
+    trap("hz", "全市办理行政复议、公证事项合计1200件。", "notarizations", 1200, "scoped", "pooled-reconsideration-and-notary"),
     # sub-units: one mediation room, one street, one township, one station
     trap("zj", "其中古荡街道“老娘舅”调解室2023年化解矛盾纠纷59件。", "mediation_disputes", 59, "scoped", "mediation-one-room"),
     trap("bj", "其中学院路街道调委会成功调解纠纷201件，涉及金额456.73万余元。", "mediation_success", 201, "scoped", "mediation-one-street"),
@@ -523,3 +526,16 @@ def test_taxonomy_file_is_documented():
         keys |= set(spec.source)
     for key in keys:
         assert key in header, f"key {key!r} is used but not described in the header"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param("全年受理、办结行政复议案件103件。", id="verbs-listed"),
+        pytest.param("全区排查、调处矛盾纠纷103件。", id="verbs-listed-mediation"),
+        pytest.param("全年办理公证案件103件。", id="no-list"),
+    ],
+)
+def test_a_list_of_verbs_or_no_list_is_no_pool(sentence):
+    _, result = parse(sentence, "zj")
+    assert 103 in metrics_of(result).values()

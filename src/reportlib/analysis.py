@@ -340,6 +340,7 @@ _EXPLAIN: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for
     (r"^figure of another jurisdiction \((.+)\)$", r"其他地区（\1）的数字"),
     (r"^figure for part of the year \((.+)\)$", r"部分时段（\1）的数字，不是全年"),
     (r"^figure for an earlier year \(the (.+) column of a table\), not the report year's$", r"表格“\1”列的数字，不是报告年度的"),
+    (r"^a total pooled with (.+) \(several kinds listed together\), not this indicator's figure$", r"与\1等合并计算的总数，不是本指标的数字"),
     (r"^a change, not a level$", "是增减数，不是总量"),
     (r"^a share, not a level$", "是占比，不是总量"),
     (r"^a target, not a level$", "是目标值，不是实际完成数"),

@@ -415,9 +415,13 @@ def match_indicators(
     for ind in candidates:
         distance = 0
         hit = ind.near.search(left) if ind.near else None
+        pooled = ""
         if hit:
             distance = len(left) - hit.start()
             near_text = ""
+            wording = left[hit.start() :]  # a list separator inside the matched wording ends the list too
+            cut = hit.start() + wording.rfind("、") + 1 if "、" in wording else hit.start()
+            pooled = _pooled_with(taxonomy, ind, left[:cut])
         else:
             after = ind.after.search(right) if ind.after else None
             if after is None:
@@ -425,7 +429,8 @@ def match_indicators(
             distance, near_text = len(left) + 1, after.group(0)
         if not _allowed(ind, sentence_text, before, clause + near_text):
             continue
-        found.append(_scoped(ind, before, region_name, level, distance))
+        match = _scoped(ind, before, region_name, level, distance)
+        found.append(Match(ind, "pooled", pooled, distance) if pooled else match)
     if _SHARED_RE.search(left):  # 参考率和优秀率均超过99%: one value, several indicators
         found.extend(_shared(candidates, left, found, before, sentence_text, region_name, level))
         return found
@@ -435,6 +440,54 @@ def match_indicators(
         found.sort(key=lambda m: m.distance)
         found = found[:1]
     return found
+
+
+#: The items of a 、-list right before an indicator's wording: 行政复议、行政诉讼案件共计 → 行政复议.
+_LIST_BEFORE_RE = re.compile(r"((?:[\u4e00-\u9fff]{2,8}、)+)[\u4e00-\u9fff]{0,3}$")
+
+
+def _family(indicator_id: str) -> str:
+    """The family of an indicator: legal_aid_civil_cases → legal_aid, admin_litigation_cases → admin_litigation."""
+    return "_".join(indicator_id.split("_")[:2])
+
+
+def _pooled_with(taxonomy: Taxonomy, ind: Indicator, before_wording: str) -> str:
+    """The listed category a number shares with this indicator's wording, when the number is a
+    pooled total of different kinds (行政复议、行政诉讼案件共计128件 is neither's figure); else ''.
+
+    A list of the indicator's own kinds (刑事、民事法律援助案件) or of verbs (受理、办结) is no pool.
+
+    >>> tax = load_taxonomy()
+    >>> _pooled_with(tax, tax["admin_litigation_cases"], "全区办理行政复议、")
+    '行政复议'
+    >>> _pooled_with(tax, tax["legal_aid_cases"], "办理刑事、民事"), _pooled_with(tax, tax["mediation_disputes"], "排查、")
+    ('', '')
+    """
+    found = _LIST_BEFORE_RE.search(before_wording)
+    if found is None:
+        return ""
+    own = _family(ind.id)
+    topics = _topics(taxonomy)
+    for item in found.group(1).split("、")[:-1]:
+        for topic, families in topics.items():
+            if topic in item and own not in families:
+                return topic
+    return ""
+
+
+_TOPICS: dict[int, dict[str, frozenset[str]]] = {}
+
+
+def _topics(taxonomy: Taxonomy) -> dict[str, frozenset[str]]:
+    """What each indicator's name is about (its first four characters: 行政复议, 法律援助, 人民调解 …),
+    with the families of the indicators so named."""
+    key = id(taxonomy)
+    if key not in _TOPICS:
+        found: dict[str, set[str]] = {}
+        for other in taxonomy.indicators:
+            found.setdefault(other.name_zh[:4], set()).add(_family(other.id))
+        _TOPICS[key] = {topic: frozenset(fams) for topic, fams in found.items() if len(topic) == 4}
+    return _TOPICS[key]
 
 
 def _allowed(ind: Indicator, sentence_text: str, before: str, clause: str) -> bool:

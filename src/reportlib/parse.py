@@ -395,6 +395,7 @@ _SCOPE_NOTES = {
     "other": "figure of another jurisdiction ({word})",
     "partial": "figure for part of the year ({word})",
     "year": "figure for an earlier year (the {word} column of a table), not the report year's",
+    "pooled": "a total pooled with {word} (several kinds listed together), not this indicator's figure",
 }
 
 
