@@ -539,3 +539,11 @@ def test_taxonomy_file_is_documented():
 def test_a_list_of_verbs_or_no_list_is_no_pool(sentence):
     _, result = parse(sentence, "zj")
     assert 103 in metrics_of(result).values()
+
+
+def test_listed_parts_together_are_the_totals_figure():
+    """刑事、民事法律援助案件367件 is all legal-aid cases, not the civil ones; 分别 lists stay per part."""
+    _, result = parse("全年办理刑事、民事法律援助案件367件。", "zj")
+    assert metrics_of(result) == {"legal_aid_cases": 367}
+    _, result = parse("全年办理法律援助案件367件，其中刑事、民事法律援助案件分别为40件、80件。", "zj")
+    assert metrics_of(result) == {"legal_aid_cases": 367, "legal_aid_criminal_cases": 40, "legal_aid_civil_cases": 80}

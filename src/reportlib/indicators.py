@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from reportlib.checks import PART_RULES
 from reportlib.errors import TaxonomyError
 from reportlib.guard import AnyOf, guarded
 from reportlib.numbers import (
@@ -429,8 +430,14 @@ def match_indicators(
             distance, near_text = len(left) + 1, after.group(0)
         if not _allowed(ind, sentence_text, before, clause + near_text):
             continue
+        whole = _whole_of_listed_parts(taxonomy, ind, left[:cut]) if hit else None
+        if whole is not None:  # 刑事、民事法律援助案件367件: the parts listed together are the total's figure
+            ind = whole
         match = _scoped(ind, before, region_name, level, distance)
         found.append(Match(ind, "pooled", pooled, distance) if pooled else match)
+    if len(found) > 1:  # a total reached through its listed parts and through its own wording: once
+        seen: set[str] = set()
+        found = [m for m in found if not (m.indicator.id in seen or seen.add(m.indicator.id))]
     if _SHARED_RE.search(left):  # 参考率和优秀率均超过99%: one value, several indicators
         found.extend(_shared(candidates, left, found, before, sentence_text, region_name, level))
         return found
@@ -444,6 +451,29 @@ def match_indicators(
 
 #: The items of a 、-list right before an indicator's wording: 行政复议、行政诉讼案件共计 → 行政复议.
 _LIST_BEFORE_RE = re.compile(r"((?:[\u4e00-\u9fff]{2,8}、)+)[\u4e00-\u9fff]{0,3}$")
+
+
+def _whole_of_listed_parts(taxonomy: Taxonomy, ind: Indicator, before_wording: str) -> Indicator | None:
+    """The total whose parts are listed together before the number (刑事、民事法律援助案件 →
+    legal_aid_cases, by :data:`reportlib.checks.PART_RULES`), when ``ind`` is one of those parts.
+
+    >>> tax = load_taxonomy()
+    >>> _whole_of_listed_parts(tax, tax["legal_aid_civil_cases"], "全年办理刑事、").id
+    'legal_aid_cases'
+    >>> _whole_of_listed_parts(tax, tax["legal_aid_civil_cases"], "全年办理") is None
+    True
+    """
+    found = _LIST_BEFORE_RE.search(before_wording)
+    if found is None:
+        return None
+    items = found.group(1).split("、")[:-1]
+    for total, parts in PART_RULES.items():
+        if ind.id not in parts or total not in taxonomy.ids:
+            continue
+        siblings = [taxonomy[p] for p in parts if p != ind.id and p in taxonomy.ids]
+        if any(s.wording is not None and s.wording.search(item) for s in siblings for item in items):
+            return taxonomy[total]
+    return None
 
 
 def _family(indicator_id: str) -> str:
