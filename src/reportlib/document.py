@@ -70,10 +70,11 @@ _CHROME_RE = re.compile(
     re.VERBOSE,
 )
 #: A title line: …法治政府建设…报告, or 关于…报告; a version mark may follow (（初稿）, （更正版）).
-_TITLE_RE = re.compile(r"(?:法治(?:政府)?(?:建设)?.{0,30}?|^关于.{2,60})(?:报告|情况)(?:[(（][^()（）]{1,10}[)）])?$")
-_ORG_SUFFIX = (r"(?:人民政府|政府|办事处|司法局|司法厅|委员会|管理局|监督管理局|局|厅|委|办公室|办|中心|院|"
+TITLE_RE = re.compile(r"(?:法治(?:政府)?(?:建设)?.{0,30}?|^关于.{2,60})(?:报告|情况)(?:[(（][^()（）]{1,10}[)）])?$")
+#: How an organisation's name ends: 人民政府 · 司法局 · 委员会 · 办事处 … (one source: metadata reads it too).
+ORG_SUFFIX = (r"(?:人民政府|政府|办事处|司法局|司法厅|委员会|管理局|监督管理局|局|厅|委|办公室|办|中心|院|"
                r"管委会|工委)")
-_ORG_LINE_RE = re.compile(rf"^(?:中共)?[\u4e00-\u9fff]{{1,30}}{_ORG_SUFFIX}(?:[ \t\u3000]+(?:中共)?[\u4e00-\u9fff]{{1,30}}{_ORG_SUFFIX})*$")
+_ORG_LINE_RE = re.compile(rf"^(?:中共)?[\u4e00-\u9fff]{{1,30}}{ORG_SUFFIX}(?:[ \t\u3000]+(?:中共)?[\u4e00-\u9fff]{{1,30}}{ORG_SUFFIX})*$")
 _HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.、．](?!\d)|第[一二三四五六七八九十]{1,3}[部章节条])")
 _LIST_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,2}是|其[一二三四五六七八九十]是|[-—–•·]{1,2}\s*\S)")
 _DATE_LINE_RE = re.compile(
@@ -82,7 +83,7 @@ _DATE_LINE_RE = re.compile(
 )
 _ATTACH_RE = re.compile(r"^附\s*件\s*[:：\d]")
 _CC_RE = re.compile(r"^(?:抄送|抄报)\s*[:：]")
-_ADDRESSEE_RE = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,30}}(?:{_ORG_SUFFIX}|常委会|人大|政协|区委|县委|市委|省委)[、,，]?)+[:：]$")
+_ADDRESSEE_RE = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,30}}(?:{ORG_SUFFIX}|常委会|人大|政协|区委|县委|市委|省委)[、,，]?)+[:：]$")
 _STAMP_RE = re.compile(r"^(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}(?:\d{1,2}:\d\d(?::\d\d)?)?$")
 _ISO_RE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
@@ -255,7 +256,7 @@ def segment(text: str, reading: str | None = None, *, edges: int | None = None,
         elif not seen_body and (_CHROME_RE.search(line) or (len(compact) <= 8 and index + 1 < len(lines)
                                                           and not seen_title and _place_only(compact))):
             kind = "chrome"
-        elif not seen_body and len(compact) <= 90 and _TITLE_RE.search(compact) and not compact.endswith(("。", "，", ",")):
+        elif not seen_body and len(compact) <= 90 and TITLE_RE.search(compact) and not compact.endswith(("。", "，", ",")):
             if seen_title and blocks and blocks[-1].kind == "title" and compact == re.sub(r"\s+", "", blocks[-1].text):
                 kind = "chrome"  # the title repeated by the page template
             elif seen_title:
@@ -329,8 +330,8 @@ def _join_broken_title(lines: list[tuple[int, int, str]]) -> list[tuple[int, int
     for i in range(min(len(lines) - 1, 12)):
         first, second = lines[i][2], lines[i + 1][2]
         joined = (first + second).replace(" ", "")
-        if (len(joined) <= 90 and _TITLE_RE.search(joined) and not _TITLE_RE.search(first.replace(" ", ""))
-                and not _TITLE_RE.search(second.replace(" ", "")) and "法治" in joined[: len(first) + 2]
+        if (len(joined) <= 90 and TITLE_RE.search(joined) and not TITLE_RE.search(first.replace(" ", ""))
+                and not TITLE_RE.search(second.replace(" ", "")) and "法治" in joined[: len(first) + 2]
                 and not first.endswith(("。", "，", ",", "：", ":")) and not _CHROME_RE.search(first)
                 and not _is_meta_line(first)):
             return [*lines[:i], (lines[i][0], lines[i + 1][1], first + second), *lines[i + 2 :]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reportlib.document import Document, segment
+from reportlib.document import ORG_SUFFIX, TITLE_RE, Document, iso_date, segment
 from reportlib.formats import to_simplified
 from reportlib.guard import guarded
 from reportlib.normalize import View, halfwidth
@@ -22,7 +22,6 @@ from reportlib.regions import (
 
 _CN = "〇○零一二三四五六七八九十"
 
-TITLE_RE = re.compile(r"法治(?:政府)?(?:建设)?.{0,24}?(?:报告|情况)")
 _TITLE_YEAR_RE = re.compile(rf"((?:19|20)\d\d|[二][〇○零][{_CN}]{{2}})\s*年")
 #: The genre's opening: "2023年，…" / "2023年度，" / "2023年以来，" — the report's year.
 _OPENING_YEAR_RE = re.compile(r"(?:^|(?<=[\n。，,]))[ \t]*((?:19|20)\d\d)[ \t]*年(?:度|以来)?[ \t]*[,，]")
@@ -63,13 +62,8 @@ DATE_RE = re.compile(
     """,
     re.VERBOSE,
 )
-_ISO_DATE_RE = re.compile(r"((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})")
 _PUBLISHED_RE = guarded(r"(?<!生成)(?<!成文)(?<!发文)(?:发布时间|发表时间|发布日期|时间|日期)[ \t]*[:：][ \t]*((?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2})")
 _ISSUED_META_RE = re.compile(r"(?:公文生成日期|成文日期|发文日期|生成日期)[ \t]*[:：][ \t]*((?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2})")
-_PUBLISHER_RE = re.compile(r"(?:发布机构|发文机关|来源)[ \t]*[:：][ \t]*([\u4e00-\u9fff]{2,30})")
-_HEADER_ISSUER_RE = re.compile(r"^[ \t]*([\u4e00-\u9fff]{3,40}?)[ \t]*文件[ \t]*$", re.MULTILINE)
-_ORG_SUFFIX = r"(?:人民政府|政府|司法局|司法厅|局|厅|委员会|委|办公室|办|中心|院)"
-_ORG_LINE_RE = re.compile(rf"^[ \t]*((?:中共)?[\u4e00-\u9fff]{{2,30}}{_ORG_SUFFIX}(?:办公室)?)[ \t]*$", re.MULTILINE)
 _CC_RE = re.compile(r"抄送[ \t]*[:：][ \t]*([^\n]{2,120})")
 
 
@@ -116,11 +110,6 @@ def cn_date(y: str, m: str, d: str) -> str:
         return _dt.date(year, month, day).isoformat()
     except ValueError:
         return ""
-
-
-def _iso(text: str) -> str:
-    m = _ISO_DATE_RE.search(text.replace("年", "-").replace("月", "-"))
-    return cn_date(*m.groups()) if m else ""
 
 
 def extract_metadata(view: View, page_meta: dict[str, str] | None = None, doc: Document | None = None) -> Metadata:
@@ -175,13 +164,13 @@ def extract_metadata(view: View, page_meta: dict[str, str] | None = None, doc: D
     if page.get("published_date"):
         meta.published_date, meta.published_from = page["published_date"], "page_meta"
     elif published:
-        meta.published_date, meta.published_from = _iso(published.group(1)), "page_meta"
+        meta.published_date, meta.published_from = iso_date(published.group(1)), "page_meta"
     meta.issued_date = _signature_date(original, meta.issuer)
     if meta.issued_date:
         meta.issued_from = "signature"
     else:
         issued = _ISSUED_META_RE.search(head)
-        meta.issued_date = _iso(issued.group(1)) if issued else page.get("issued_date", "")
+        meta.issued_date = iso_date(issued.group(1)) if issued else page.get("issued_date", "")
         meta.issued_from = "page_meta" if meta.issued_date else "none"
     if meta.report_year is None:
         first = _OPENING_YEAR_RE.search(text[:800]) or _TITLE_YEAR_RE.search(_BRACKETED_RE.sub("", text[:400]))
@@ -238,7 +227,7 @@ def _year_of(text: str) -> int | None:
 
 
 #: A name that is an organisation: a government, a party committee, a department, an office.
-_ORG_END_RE = re.compile(rf"(?:{_ORG_SUFFIX}|办事处|管委会|工委|委员会办公室)$")
+_ORG_END_RE = re.compile(rf"(?:{ORG_SUFFIX}|委员会办公室)$")
 #: Organisations named in the body's first sentence: 深圳市司法局, 朝阳区政府, 永嘉县司法局在县委…
 _BODY_ORG_RE = re.compile(
     r"""
