@@ -365,6 +365,8 @@ _EXPLAIN: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for
      r"与\1是同一报告的不同版本（发布机关、年度、标题相同而数字不同），无法判断哪份较新：两份都保留，请删除错误的一份"),
     (r"^took longer than (\d+) s to parse: not read$", r"解析超过\1秒，未读取"),
     (r"^file does not exist$", "文件不存在"),
+    (r"^not read: a page written by reportlib \(an output, not a report\)$", "未读取：这是 reportlib 生成的页面，不是报告"),
+    (r"^directory holds no reports \((.+)\)$", r"文件夹中没有报告（支持\1）"),
     (r"^is a directory, not a file$", "是文件夹，不是文件"),
     (r"^permission denied: the file cannot be read$", "没有读取权限"),
     (r"^not a regular file \(a pipe, device or socket\), not a report file$", "不是普通文件（管道、设备或套接字），不是报告文件"),

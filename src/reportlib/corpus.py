@@ -130,6 +130,20 @@ def _not_regular(path: Path) -> str | None:
     return f"not read: {kind}, not a report file"
 
 
+_OWN_PAGE = "not read: a page written by reportlib (an output, not a report)"
+
+
+def _verdict(path: Path, severity: str) -> tuple[str | None, str]:
+    """(reason, severity) for a file that is not to be read — a FIFO, device or reportlib's own
+    page — or (None, "") for a file to parse. ``severity`` is what a non-regular file gets."""
+    reason = _not_regular(path)
+    if reason:
+        return reason, severity
+    if is_own_page(path):
+        return _OWN_PAGE, "warning"
+    return None, ""
+
+
 def iter_inputs(
     paths: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os.PathLike[str]] = ()
 ) -> Iterator[tuple[Path, str | None, str]]:
@@ -158,23 +172,11 @@ def iter_inputs(
                 yield path, f"directory holds no reports ({', '.join(SUFFIXES)})", "error"
             for p in files:
                 if p.suffix.lower() in SUFFIXES + DIAGNOSED:
-                    reason = _not_regular(p)
-                    if reason:
-                        yield p, reason, "warning"
-                    elif is_own_page(p):
-                        yield p, "not read: a page written by reportlib (an output, not a report)", "warning"
-                    else:
-                        yield p, None, ""
+                    yield p, *_verdict(p, "warning")
                 else:
                     yield p, f"not read: {p.suffix or 'no extension'} is not a report format ({', '.join(SUFFIXES)})", "warning"
         elif path.exists() or path.is_symlink():
-            reason = _not_regular(path)
-            if reason:
-                yield path, reason, "error"
-            elif is_own_page(path):
-                yield path, "not read: a page written by reportlib (an output, not a report)", "warning"
-            else:
-                yield path, None, ""
+            yield path, *_verdict(path, "error")
         else:
             yield path, "file does not exist", "error"
 
