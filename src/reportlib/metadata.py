@@ -239,14 +239,16 @@ _BODY_ORG_RE = re.compile(
     re.VERBOSE,
 )
 #: The issuer named only by its level (区司法局, 市市场监管局) or as 我局/本局.
+#: What the subject of a report's opening sentence does next: 坚持 · 深入 · 紧扣 … (one list for both patterns below).
+_ACTOR_VERBS = "坚持|始终|深入|认真|全面|紧扣|紧紧|聚焦|以|扎实|持续|立足|围绕|大力|积极|不断|切实"
 _RELATIVE_ORG_RE = re.compile(
     r"(?:^|(?<=[,，。、年来度]))(?P<rel>区|市|县|州|省|我|本)(?P<org>[\u4e00-\u9fff]{0,10}?(?:局|厅|委员会|办公室|中心)|政府)"
-    r"(?=[\u4e00-\u9fff]{0,4}?(?:在|坚持|始终|深入|认真|全面|紧扣|紧紧|聚焦|以|扎实|持续|立足|围绕|大力|积极|按照|把|不断|切实|党组|党委))"
+    rf"(?=[\u4e00-\u9fff]{{0,4}}?(?:在|按照|把|党组|党委|{_ACTOR_VERBS}))"
 )
 #: The jurisdiction itself as the subject: 海淀区坚持…, 邻水县深入… — a government's report.
 _PLACE_ACTOR_RE = re.compile(
     r"(?:^|(?<=[,，。、年来度]))(?P<place>[\u4e00-\u9fff]{2,10}?(?:省|市|区|县|旗|街道|镇|乡))"
-    r"(?=坚持|始终|深入|认真|全面|紧扣|紧紧|聚焦|以|扎实|持续|立足|围绕|大力|积极|不断|切实)"
+    rf"(?={_ACTOR_VERBS})"
 )
 _FILE_HEADER_RE = re.compile(r"^((?:中共)?[\u4e00-\u9fff]{2,40}?)文件$")
 #: Words that end in 局 or 中心 but name no organisation: 发展大局, 新格局, 工作中心.
