@@ -31,7 +31,7 @@ quick: $(STAMP) ## the fast tests only (no notebook builds; about a minute)
 
 lint: $(STAMP) ## ruff and the clean-notebook check
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m reportlib.nbclean --check notebooks
+	$(BIN)/python -m reportlib.build.nbclean --check notebooks
 
 unit: $(STAMP) ## pytest: unit tests, doctests and the end-to-end build test
 	$(BIN)/python -m pytest -q

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from parse_bench import Generator  # benchmarks/parse_bench.py, beside this file
 
-from reportlib.build import run_build
+from reportlib.build.runner import run_build
 
 
 def write_corpus(directory: Path, n: int, seed: int) -> Generator:

@@ -45,8 +45,8 @@ from typing import TextIO, TypeVar
 
 import pandas as pd
 
-from reportlib.corpus import Corpus, read_reports
-from reportlib.errors import ReportlibError
+from reportlib.core.errors import ReportlibError
+from reportlib.corpus.reader import Corpus, read_reports
 
 T = TypeVar("T")
 
@@ -130,7 +130,7 @@ class Material:
 
 def load_material(seeds: Path) -> Material:
     """Split every seed report into intro, headings and paragraphs by part; find its place names."""
-    from reportlib.formats import decode_text
+    from reportlib.reading.formats import decode_text
 
     files = sorted(p for p in seeds.glob("*") if p.is_file() and not p.name.startswith("."))
     paragraphs: dict[str, list[Piece]] = {}
@@ -211,7 +211,7 @@ def _chunks(paragraph: str) -> list[str]:
 def _seed_places(lines: list[str], names: dict[str, str]) -> set[str]:
     """Add the division names of a seed's header and signature (and their provinces) to ``names``;
     return the two-digit province codes."""
-    from reportlib.regions import find_divisions, level_of, region_from_code
+    from reportlib.reading.regions import find_divisions, level_of, region_from_code
 
     provinces: set[str] = set()
     for name, codes in find_divisions("\n".join(lines)):
@@ -257,7 +257,7 @@ class Issuer:
 
 def _regions(excluded: frozenset[str]) -> list[tuple[str, str, str, str]]:
     """``(level, province, city, county)`` of every division outside the seeds' provinces."""
-    from reportlib.regions import _table, level_of, region_from_code
+    from reportlib.reading.regions import _table, level_of, region_from_code
 
     out = []
     for code in sorted(_table().names):
@@ -363,7 +363,7 @@ class Generator:
     """Deterministic synthetic reports: the same ``seed`` and ``n`` give the same bytes."""
 
     def __init__(self, n: int, seed: int, material: Material | None = None) -> None:
-        from reportlib import paths
+        from reportlib.core import paths
 
         self.seed = seed
         self.material = material or load_material(paths.seeds_dir())
@@ -953,7 +953,7 @@ def _cores() -> int:
 
 def _with_context(misses: pd.DataFrame, directory: Path, limit: int = 5) -> pd.DataFrame:
     """The first ``limit`` misses with the planted text and the words around it."""
-    from reportlib.formats import decode_text
+    from reportlib.reading.formats import decode_text
 
     rows = []
     for row in misses.head(limit).itertuples(index=False):
@@ -969,7 +969,7 @@ def run_bench(n: int = 10_000, seed: int = 20240131, jobs: int = 2, out: TextIO 
 
     Returns 0 when the benchmark ran (targets are reported, not enforced), 2 for bad arguments.
     """
-    from reportlib import paths
+    from reportlib.core import paths
 
     out = out if out is not None else sys.stdout
     material = load_material(paths.seeds_dir())

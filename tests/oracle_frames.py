@@ -48,7 +48,7 @@ def digest(corpus) -> dict:
 def write_synthetic(directory: Path) -> Path:
     from parse_bench import Generator, load_material
 
-    from reportlib import paths
+    from reportlib.core import paths
 
     generator = Generator(SYNTHETIC["n"], SYNTHETIC["seed"], load_material(paths.seeds_dir()))
     directory.mkdir(parents=True, exist_ok=True)
@@ -59,7 +59,7 @@ def write_synthetic(directory: Path) -> Path:
 
 
 def inputs(tmp: Path) -> dict[str, Path]:
-    from reportlib import paths
+    from reportlib.core import paths
 
     return {"seeds": paths.seeds_dir(), "synthetic": write_synthetic(tmp / "synthetic")}
 

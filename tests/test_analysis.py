@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 import reportlib
-from reportlib import analysis, nbview, plan
-from reportlib.errors import ReportlibError
+from reportlib.build import plan
+from reportlib.core.errors import ReportlibError
+from reportlib.outputs import analysis, nbview
 from tests.conftest import report_text
 
 
@@ -164,7 +165,7 @@ def test_workbook_cells_carry_chinese_not_codes(made_up, tmp_path):
     """Staff read 市级/下级单位/主要举措和成效, not city/sub/measures: in workbooks and in page tables."""
     import openpyxl
 
-    from reportlib.workbooks import profile_workbook
+    from reportlib.outputs.workbooks import profile_workbook
 
     rid = made_up.reports.loc[made_up.reports["region"] == "武侯区", "report_id"].item()
     book = openpyxl.load_workbook(profile_workbook(analysis.report_profile(rid, made_up), tmp_path / "p.xlsx"))

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from reportlib.atomic import atomic_path, write_bytes_atomic, write_text_atomic
+from reportlib.core.atomic import atomic_path, write_bytes_atomic, write_text_atomic
 
 
 def test_replaces_existing_file(tmp_path):

@@ -17,7 +17,7 @@ from parse_bench import (  # benchmarks/ (on pytest's pythonpath)
     run_bench,
 )
 
-from reportlib.formats import decode_text
+from reportlib.reading.formats import decode_text
 
 KEYS = {
     "n_reports", "mb", "baseline_reports_per_s", "parse_reports_per_s", "parse_jobs2_reports_per_s",

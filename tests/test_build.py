@@ -16,7 +16,8 @@ import openpyxl
 import pytest
 
 import reportlib
-from reportlib import build, plan
+from reportlib.build import plan
+from reportlib.build import runner as build
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.slow

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from reportlib.checks import CHECK_COLUMNS, implied_total, rate_agrees, tolerance
-from reportlib.parse import parse_text
+from reportlib.parsing.checks import CHECK_COLUMNS, implied_total, rate_agrees, tolerance
+from reportlib.parsing.parse import parse_text
 from tests.conftest import report_text
 
 DISTRICT, CITY, PROVINCE = "广州市天河区司法局", "杭州市司法局", "浙江省司法厅"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reportlib.cli import main
+from reportlib.build.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import reportlib
-from reportlib import analysis
+from reportlib.outputs import analysis
 from tests.conftest import report_text
 
 MIXED = {

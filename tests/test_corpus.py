@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import reportlib
-from reportlib.parse import MAX_BYTES, MENTION_COLUMNS
+from reportlib.parsing.parse import MAX_BYTES, MENTION_COLUMNS
 from tests.conftest import SEEDS, report_text
 
 GOOD = report_text("全区共办理法律援助案件1,234件，为受援人挽回损失约56.7万元。", issuer="杭州市西湖区司法局")
@@ -106,7 +106,7 @@ def test_determinism_two_parses_identical():
 def test_frames_built_in_chunks_equal_frames_built_at_once(tmp_path, monkeypatch):
     """assemble() turns rows into frames a few reports at a time (to bound memory): the result,
     duplicates across chunks included, is the same as building everything at once."""
-    import reportlib.corpus as corpus_module
+    import reportlib.corpus.reader as corpus_module
 
     districts = ["西湖区", "上城区", "拱墅区", "滨江区", "萧山区"]
     for i, district in enumerate(districts):
@@ -123,9 +123,9 @@ def test_frames_built_in_chunks_equal_frames_built_at_once(tmp_path, monkeypatch
 
 
 def test_a_chunk_that_breaks_its_schema_is_refused(tmp_path, monkeypatch):
-    import reportlib.corpus as corpus_module
-    from reportlib.errors import ReportlibError
-    from reportlib.parse import parse_text
+    import reportlib.corpus.reader as corpus_module
+    from reportlib.core.errors import ReportlibError
+    from reportlib.parsing.parse import parse_text
 
     monkeypatch.setattr(corpus_module, "ASSEMBLE_CHUNK", 1)
     bad = parse_text(GOOD.replace("西湖区", "滨江区"), "b.txt")  # another report, in the second chunk

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import reportlib
-from reportlib import analysis, workbooks
-from reportlib.corrections import (
+from reportlib.build.plan import derive_plan, run_reports
+from reportlib.corpus.corrections import (
     Correction,
     apply_corrections,
     corrections_key,
@@ -16,8 +16,8 @@ from reportlib.corrections import (
     read_corrections,
     write_corrections,
 )
-from reportlib.plan import derive_plan, run_reports
-from reportlib.review import NUMBERS_SHEET, import_review, review_workbook
+from reportlib.outputs import analysis, workbooks
+from reportlib.outputs.review import NUMBERS_SHEET, import_review, review_workbook
 
 HEADER = "report_sha256,source,field,action,value,unit,mention_id,raw,note,who,when\n"
 
@@ -78,7 +78,7 @@ def test_read_reports_and_parse_cli_take_a_corrections_file(seeds_dir, corpus, t
     path = _write(tmp_path, [(sha24, src24, "legal_aid_cases", "set", "290", "", "", "", "", "", "")])
     fixed = reportlib.read_reports(seeds_dir, corrections=path)
     assert 290.0 in set(fixed.metrics.loc[fixed.metrics["indicator"] == "legal_aid_cases", "value"])
-    from reportlib.cli import main
+    from reportlib.build.cli import main
 
     assert main(["parse", "--corrections", str(path), str(seeds_dir)]) == 0
     out = capsys.readouterr().out
@@ -229,7 +229,7 @@ def test_review_round_trip_in_memory(corpus, tmp_path):
 
 
 def test_corrections_import_cli(corpus, tmp_path, capsys):
-    from reportlib.cli import main
+    from reportlib.build.cli import main
 
     review = review_workbook(corpus, tmp_path / "review.xlsx")
     assert main(["corrections", "import", str(review), "--corrections", str(tmp_path / "c.csv")]) == 0
@@ -241,7 +241,7 @@ def test_corrections_import_cli(corpus, tmp_path, capsys):
 
 
 def test_processed_round_trip_keeps_the_corrections(corpus, tmp_path):
-    from reportlib.processed import read_processed, write_processed
+    from reportlib.corpus.processed import read_processed, write_processed
 
     sha24, src24, _ = _sha(corpus, "鲤城区", 2024)
     fixed = apply_corrections(corpus, _write(tmp_path, [(sha24, src24, "legal_aid_cases", "set", "290", "", "", "", "", "", "")]))
@@ -305,7 +305,7 @@ def test_a_conflict_is_reported_and_the_other_marks_still_import(corpus, tmp_pat
 
 
 def test_a_corrected_year_changes_the_keys_of_both_years_runs(corpus, tmp_path):
-    from reportlib.build import _run_corrections
+    from reportlib.build.runner import _run_corrections
 
     sha23, src23, _ = _sha(corpus, "南安市", 2023)
     sha24, src24, rid24 = _sha(corpus, "鲤城区", 2024)

@@ -7,10 +7,10 @@ import json
 import openpyxl
 import pytest
 
-from reportlib.build import CACHE_FILE, run_build
-from reportlib.cli import main
-from reportlib.processed import read_processed
-from reportlib.review import NUMBERS_SHEET
+from reportlib.build.cli import main
+from reportlib.build.runner import CACHE_FILE, run_build
+from reportlib.corpus.processed import read_processed
+from reportlib.outputs.review import NUMBERS_SHEET
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from openpyxl.chart import BarChart, LineChart
 
-from reportlib.errors import ReportlibError
-from reportlib.excel import ABOUT_SHEET, ChartSpec, ColumnFormat, Sheet, write_workbook
+from reportlib.core.errors import ReportlibError
+from reportlib.outputs.excel import ABOUT_SHEET, ChartSpec, ColumnFormat, Sheet, write_workbook
 
 FORMULA_LIKE = [
     '=HYPERLINK("http://x","y")',

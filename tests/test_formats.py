@@ -24,9 +24,9 @@ from fixtures import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportlib import formats
-from reportlib.errors import InputError
-from reportlib.formats import (
+from reportlib.core.errors import InputError
+from reportlib.reading import formats
+from reportlib.reading.formats import (
     Extracted,
     decode_text,
     extract,

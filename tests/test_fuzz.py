@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reportlib
-from reportlib.errors import InputError
-from reportlib.parse import parse_text
+from reportlib.core.errors import InputError
+from reportlib.parsing.parse import parse_text
 
 WORDS = ["法治政府建设", "情况的报告", "关于", "2023年", "二〇二四年一月三十一日", "区委、区政府：", "一、", "(一)", "1.",
          "一是", "办理法律援助案件", "367", "件", "约", "502.4", "万元", "%", "个百分点", "同比增长", "，", "。", "\n",

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportlib.guard import AnyOf, first_class, guarded, max_width, search_tail
-from reportlib.indicators import PARTIAL_RE, SCOPE_RE, load_taxonomy
-from reportlib.mentions import SCAN_RE
-from reportlib.sections import HEADING_RE
+from reportlib.core.guard import AnyOf, first_class, guarded, max_width, search_tail
+from reportlib.parsing.indicators import PARTIAL_RE, SCOPE_RE, load_taxonomy
+from reportlib.parsing.mentions import SCAN_RE
+from reportlib.parsing.sections import HEADING_RE
 
 #: Characters the parser's patterns care about, so that random strings hit them often.
 ALPHABET = st.sampled_from(list("法律援助案件调解纠纷受理审结复议全区市各级司法所一二三十百千是、，。；：:\n 0123456789.%元万件人次第（）()年月日约近余"))

@@ -14,7 +14,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 import reportlib
-from reportlib import build, plan, workbooks
+from reportlib.build import plan
+from reportlib.build import runner as build
+from reportlib.outputs import workbooks
 from tests.conftest import SEEDS, report_text
 
 sys.path.insert(0, str(Path(__file__).parent))

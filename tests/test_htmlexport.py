@@ -11,8 +11,8 @@ import pytest
 from matplotlib.figure import Figure
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from reportlib.errors import BuildError
-from reportlib.htmlexport import index_page, notebook_to_html, offline_problems
+from reportlib.core.errors import BuildError
+from reportlib.outputs.htmlexport import index_page, notebook_to_html, offline_problems
 
 CODE_MARKER = "secret_code_marker_42"
 

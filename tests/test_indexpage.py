@@ -7,8 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from reportlib import indexpage, plan
-from reportlib.htmlexport import offline_problems
+from reportlib.build import indexpage, plan
+from reportlib.outputs.htmlexport import offline_problems
 
 
 def _reports(n_regions: int, years=(2022, 2023, 2024)) -> pd.DataFrame:

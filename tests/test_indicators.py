@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from reportlib.errors import TaxonomyError
-from reportlib.indicators import load_taxonomy
-from reportlib.parse import MENTION_COLUMNS, METRIC_COLUMNS, parse_text
+from reportlib.core.errors import TaxonomyError
+from reportlib.parsing.indicators import load_taxonomy
+from reportlib.parsing.parse import MENTION_COLUMNS, METRIC_COLUMNS, parse_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT.parent / "shared" / "spec" / "indicators.csv"
@@ -520,7 +520,7 @@ def test_taxonomy_loader_refuses_unknown_top_level_keys(tmp_path):
 
 
 def test_taxonomy_file_is_documented():
-    header = (ROOT / "src" / "reportlib" / "indicators.yaml").read_text(encoding="utf-8").split("\nindicators:")[0]
+    header = (ROOT / "src" / "reportlib" / "parsing" / "indicators.yaml").read_text(encoding="utf-8").split("\nindicators:")[0]
     keys = set()
     for spec in load_taxonomy().indicators:
         keys |= set(spec.source)

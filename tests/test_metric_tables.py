@@ -8,7 +8,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from reportlib import build, workbooks
+from reportlib.build import runner as build
+from reportlib.outputs import workbooks
 
 
 def test_workbook_splits_over_sheets_and_says_so(seed_corpus, tmp_path):

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportlib.mentions import scan
-from reportlib.normalize import build_view, split_sentences
+from reportlib.parsing.mentions import scan
+from reportlib.reading.normalize import build_view, split_sentences
 
 PDF_TEXT = (
     "某某区司法局 2023 年度法治政府 建设情况报告\n\n"

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportlib.mentions import scan
-from reportlib.normalize import build_view
-from reportlib.numbers import HEDGE_PREFIXES, HEDGE_SUFFIXES, UNITS, cn_to_int, parse_quantity
+from reportlib.core.numbers import HEDGE_PREFIXES, HEDGE_SUFFIXES, UNITS, cn_to_int, parse_quantity
+from reportlib.parsing.mentions import scan
+from reportlib.reading.normalize import build_view
 
 # --------------------------------------------------------------------------- the grammar table
 

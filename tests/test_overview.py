@@ -8,7 +8,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from reportlib import analysis, build, nbview, overview, plan
+from reportlib.build import plan
+from reportlib.build import runner as build
+from reportlib.outputs import analysis, nbview, overview
 from tests.conftest import SEEDS
 
 

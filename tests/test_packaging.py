@@ -13,7 +13,9 @@ import zipfile
 import pytest
 
 import reportlib
-from reportlib import build, cli, paths, plan
+from reportlib.build import cli, plan
+from reportlib.build import runner as build
+from reportlib.core import paths
 from tests.conftest import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -106,6 +108,6 @@ def test_the_wheel_ships_notebooks_data_and_templates(tmp_path):
     for notebook in (ROOT / "notebooks").glob("*.ipynb"):
         assert f"reportlib/notebooks/{notebook.name}" in names
     assert "reportlib/data/population.csv" in names
-    assert "reportlib/templates/offline/index.html.j2" in names and "reportlib/indicators.yaml" in names
+    assert "reportlib/templates/offline/index.html.j2" in names and "reportlib/parsing/indicators.yaml" in names
     assert not any(n.startswith("reportlib/data/processed") for n in names)
     assert any(n.endswith("LICENSE") for n in names)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import reportlib
-from reportlib.parse import parse_text
+from reportlib.parsing.parse import parse_text
 from tests.conftest import report_text
 
 SEED_METADATA = {
@@ -90,10 +90,10 @@ def test_read_reports_api_accepts_files_and_dirs(seeds_dir):
 def test_part_of_a_position_walks_up_from_its_deepest_heading(seeds_dir):
     """The fast lookup of the required part (measures, shortcomings, plans …) agrees with the
     plain scan over every heading, at every character of every seed."""
-    from reportlib.formats import extract
-    from reportlib.normalize import build_view
-    from reportlib.parse import _deepest, _part_of
-    from reportlib.sections import find_headings, part_at
+    from reportlib.parsing.parse import _deepest, _part_of
+    from reportlib.parsing.sections import find_headings, part_at
+    from reportlib.reading.formats import extract
+    from reportlib.reading.normalize import build_view
 
     parts = set()
     for path in sorted(seeds_dir.iterdir()):

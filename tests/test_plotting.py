@@ -12,8 +12,8 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from reportlib import plotting
-from reportlib.errors import ReportlibError
+from reportlib.core.errors import ReportlibError
+from reportlib.outputs import plotting
 
 CHINESE = "鲤城区 法律援助案件（件）−84"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from reportlib.cli import main
-from reportlib.document import segment
-from reportlib.evaluate import evaluate
-from reportlib.parse import METRIC_COLUMNS, parse_text
+from reportlib.build.cli import main
+from reportlib.corpus.evaluate import evaluate
+from reportlib.parsing.parse import METRIC_COLUMNS, parse_text
+from reportlib.reading.document import segment
 
 REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 

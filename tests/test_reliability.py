@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 import reportlib
-from reportlib import build, outlock, parse
-from reportlib.corpus import iter_inputs
+from reportlib.build import runner as build
+from reportlib.core import outlock
+from reportlib.corpus.reader import iter_inputs
+from reportlib.parsing import parse
 from tests.conftest import report_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +35,7 @@ def problems_by_name(corpus):
 
 def _holder(out: Path) -> subprocess.Popen:
     """Another process holding ``out`` until killed."""
-    code = ("import sys, time; from reportlib.outlock import hold_output\n"
+    code = ("import sys, time; from reportlib.core.outlock import hold_output\n"
             "with hold_output(sys.argv[1]):\n    print('held', flush=True); time.sleep(120)\n")
     proc = subprocess.Popen([sys.executable, "-c", code, str(out)], stdout=subprocess.PIPE, env=_env(), text=True)
     assert proc.stdout.readline().strip() == "held"
@@ -172,7 +174,7 @@ def test_hidden_folders_venv_and_output_folders_are_not_walked(tmp_path):
 
 
 def test_a_page_reportlib_wrote_is_not_a_report(tmp_path):
-    from reportlib.htmlexport import index_page
+    from reportlib.outputs.htmlexport import index_page
 
     index_page([{"title": "同比", "href": "a.html", "description": "共办理法律援助案件420件", "group": "g"}],
                TITLE, [("输入", "x")], dest=tmp_path / "index.html")
@@ -265,7 +267,7 @@ def test_invisible_characters_inside_a_number_are_dropped(tmp_path, gap):
 def test_csv_cells_never_become_formulas_and_read_processed_restores_them(tmp_path):
     import pandas as pd
 
-    from reportlib.processed import read_processed, write_processed
+    from reportlib.corpus.processed import read_processed, write_processed
 
     title = '=HYPERLINK("http://evil.example","点此")'
     path = tmp_path / "r.txt"
@@ -319,7 +321,7 @@ def test_a_docx_that_inflates_past_the_cap_is_refused_before_unpacking(tmp_path)
     import io
     import zipfile
 
-    from reportlib import formats
+    from reportlib.reading import formats
     from tests.fixtures import docx_bytes
 
     source = zipfile.ZipFile(io.BytesIO(docx_bytes()))
@@ -336,17 +338,17 @@ def test_a_docx_that_inflates_past_the_cap_is_refused_before_unpacking(tmp_path)
 
 
 def test_text_longer_than_the_cap_is_refused(monkeypatch, tmp_path):
-    from reportlib import formats
+    from reportlib.reading import formats
     from tests.fixtures import docx_bytes, gov_page_html, pdf_bytes
 
     monkeypatch.setattr(formats, "MAX_TEXT_CHARS", 200)
     for name, data in (("a.docx", docx_bytes()), ("b.pdf", pdf_bytes()), ("c.html", gov_page_html().encode())):
-        with pytest.raises(reportlib.errors.InputError, match="too long"):
+        with pytest.raises(reportlib.core.errors.InputError, match="too long"):
             formats.extract(data, name)
 
 
 def test_deep_html_is_read_in_linear_time():
-    from reportlib.formats import html_to_text
+    from reportlib.reading.formats import html_to_text
 
     depth = 30_000
     html = "<html><body>" + "<div>" * depth + "全年办理法律援助案件367件。" + "</div>" * depth + "</body></html>"
@@ -369,7 +371,7 @@ def test_deep_html_is_read_in_linear_time():
 
 
 def test_a_run_on_paragraph_reads_a_bounded_window_per_number(tmp_path, monkeypatch):
-    from reportlib import indicators, parse
+    from reportlib.parsing import indicators, parse
 
     body = "，".join(f"办理法律援助案件{i}件" for i in range(3000)) + "。"
     seen: list[int] = []
@@ -398,7 +400,7 @@ def test_parse_has_a_time_limit(tmp_path, monkeypatch):
 def test_jobs_are_capped(tmp_path, monkeypatch):
     from concurrent.futures import ProcessPoolExecutor
 
-    from reportlib import corpus as corpus_module
+    from reportlib.corpus import reader as corpus_module
 
     asked: list[int] = []
 
@@ -418,11 +420,11 @@ def test_jobs_are_capped(tmp_path, monkeypatch):
 
 
 def test_read_bytes_refuses_a_fifo_without_blocking(tmp_path):
-    from reportlib.parse import read_bytes
+    from reportlib.parsing.parse import read_bytes
 
     fifo = tmp_path / "p.txt"
     os.mkfifo(fifo)
-    with pytest.raises(reportlib.errors.InputError, match="not a regular file"):
+    with pytest.raises(reportlib.core.errors.InputError, match="not a regular file"):
         read_bytes(fifo)
 
 
@@ -465,7 +467,7 @@ def test_dollar_signs_in_a_heading_are_not_math_text():
 
     import pandas as pd
 
-    from reportlib.plotting import bar_chart
+    from reportlib.outputs.plotting import bar_chart
 
     frame = pd.DataFrame({"region": ["$\\frac{1}{$区", "鲤城区$x^$"], "value": [3.0, 4.0]})
     fig = bar_chart(frame, "region", "value", "$\\undefined{标题$")
@@ -479,8 +481,8 @@ def test_bidi_controls_never_reach_html_or_excel(tmp_path):
     import openpyxl
     import pandas as pd
 
-    from reportlib.excel import Sheet, write_workbook
-    from reportlib.htmlexport import index_page, notebook_to_html
+    from reportlib.outputs.excel import Sheet, write_workbook
+    from reportlib.outputs.htmlexport import index_page, notebook_to_html
 
     rlo = "\u202e"
     page = index_page([{"title": f"案件{rlo}763", "href": "a.html", "group": "g"}], f"标题{rlo}", [("输入", rlo)])
@@ -498,7 +500,7 @@ def test_bidi_controls_never_reach_html_or_excel(tmp_path):
 def test_kernel_stderr_on_a_page_names_no_absolute_folder():
     import nbformat
 
-    from reportlib.htmlexport import notebook_to_html
+    from reportlib.outputs.htmlexport import notebook_to_html
 
     warning = f"{sys.prefix}/lib/python3.11/site-packages/pandas/core/frame.py:12: FutureWarning: 某警告\n"
     nb = nbformat.v4.new_notebook()
@@ -515,7 +517,7 @@ def test_kernel_stderr_on_a_page_names_no_absolute_folder():
 def test_the_html_export_counts_against_the_run_time_limit(tmp_path, monkeypatch):
     import nbformat
 
-    from reportlib import htmlexport
+    from reportlib.outputs import htmlexport
 
     notebook = tmp_path / "nb.ipynb"
     nb = nbformat.v4.new_notebook()
@@ -538,7 +540,7 @@ def test_the_html_export_counts_against_the_run_time_limit(tmp_path, monkeypatch
 def test_a_long_table_on_a_page_is_bounded():
     import pandas as pd
 
-    from reportlib import nbview
+    from reportlib.outputs import nbview
 
     frame = pd.DataFrame({"sentence": ["共办理案件" + "字" * 5000] * (nbview.MAX_ROWS + 50)})
     page = nbview.table(frame).data
@@ -551,7 +553,7 @@ def test_a_worker_stops_when_its_build_is_killed(tmp_path):
     marker = tmp_path / "child.pid"
     code = f"""
 import multiprocessing, os, sys, time
-from reportlib import build
+from reportlib.build import runner as build
 
 def child(parent):
     build._worker_init(parent)
@@ -604,7 +606,8 @@ def test_out_inside_the_input_folder_is_not_read_back(tmp_path):
 
 
 def test_disk_full_while_building_is_one_line_and_leaves_nothing_half_written(tmp_path, monkeypatch, capsys):
-    from reportlib import atomic, cli
+    from reportlib.build import cli
+    from reportlib.core import atomic
 
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "r.txt").write_text(report_text("全年办理法律援助案件367件。"), encoding="utf-8")
@@ -625,7 +628,7 @@ def test_disk_full_while_building_is_one_line_and_leaves_nothing_half_written(tm
 def test_report_text_on_a_notebook_output_is_never_typeset_as_math():
     import pandas as pd
 
-    from reportlib import nbview
+    from reportlib.outputs import nbview
 
     out = nbview.table(pd.DataFrame({"heading": ["一、$x^2$ 工作"]})).data
     assert out.startswith(f'<div class="{nbview.NO_MATH}">') and "$x^2$" in out
@@ -642,7 +645,7 @@ def test_out_that_cannot_be_created_is_one_line(tmp_path):
 def test_page_numbers_are_shown_as_written_and_without_float_noise():
     import pandas as pd
 
-    from reportlib import nbview
+    from reportlib.outputs import nbview
 
     page = nbview.table(pd.DataFrame({"value": [99.945, 0.1 + 0.2, 5024000.0]})).data
     assert "99.945" in page and "0.3<" in page and "5,024,000" in page and "0000000" not in page

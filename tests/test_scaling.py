@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 import reportlib
-from reportlib import build, plan
+from reportlib.build import plan
+from reportlib.build import runner as build
 from tests.conftest import ROOT, SEEDS
 
 pytest.importorskip("distributed")  # a dev extra ([dask]): the library does not need it
@@ -78,7 +79,7 @@ def test_local_cluster_builds_the_same_outputs(client, tmp_path, seed_corpus):
 
 
 def test_unreachable_scheduler_is_one_clear_line(capsys):
-    from reportlib import cli
+    from reportlib.build import cli
 
     assert cli.main(["parse", "--dask", "tcp://127.0.0.1:9", str(SEEDS)]) == 1
     err = capsys.readouterr().err.strip().splitlines()

@@ -8,8 +8,8 @@ import dataclasses
 import pytest
 
 from reportlib import read_reports
-from reportlib.errors import ReportlibError
-from reportlib.schema import validate_corpus
+from reportlib.core.errors import ReportlibError
+from reportlib.corpus.schema import validate_corpus
 
 
 def test_seed_frames_match_their_schemas(seed_corpus):

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from reportlib.formats import extract
+from reportlib.reading.formats import extract
 
 S0, S1, S2, S3, S4 = (
     "000_c65c1456b27ca68d.txt",  # 泉州市鲤城区司法局, 2023

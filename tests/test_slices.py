@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 
 import reportlib
-from reportlib import build, parsecache, plan, slices
-from reportlib.processed import read_processed
+from reportlib.build import plan
+from reportlib.build import runner as build
+from reportlib.corpus import parsecache, slices
+from reportlib.corpus.processed import read_processed
 from tests.conftest import SEEDS
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from reportlib.processed import read_processed
+from reportlib.corpus.processed import read_processed
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.slow
@@ -22,7 +22,7 @@ LEGAL_AID_2024 = "283件"
 SCRIPT = """
 import sys
 import reportlib
-from reportlib import build, plan
+from reportlib.build import runner as build, plan
 inputs, out = sys.argv[1], sys.argv[2]
 runs = [r for r in plan.derive_plan(reportlib.read_reports(inputs))
         if r.notebook.startswith("year_over_year") and str(r.parameters.get("region")) == "350502"]

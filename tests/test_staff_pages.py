@@ -9,9 +9,10 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 import reportlib
-from reportlib import analysis, nbview, plan, plotting
-from reportlib.errors import ReportlibError
-from reportlib.htmlexport import notebook_to_html
+from reportlib.build import plan
+from reportlib.core.errors import ReportlibError
+from reportlib.outputs import analysis, nbview, plotting
+from reportlib.outputs.htmlexport import notebook_to_html
 from tests.test_comparable import mixed  # noqa: F401  (fixture)
 
 # ---------------------------------------------------------------------------- file names
@@ -69,7 +70,7 @@ def test_profile_by_region_year_and_issuer(seed_corpus):
 def test_notebook_parameters_are_commented_in_chinese():
     import json
 
-    from reportlib import paths
+    from reportlib.core import paths
 
     for nb_path in sorted(paths.notebooks_dir().glob("*.ipynb")):
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
@@ -166,8 +167,8 @@ def test_problems_read_in_chinese_without_this_machines_folders(tmp_path):
 def test_index_names_folders_without_this_machines_paths(tmp_path):
     from pathlib import Path
 
-    from reportlib import paths
-    from reportlib.build import _shown_folder
+    from reportlib.build.runner import _shown_folder
+    from reportlib.core import paths
 
     out = tmp_path / "out"
     assert _shown_folder(out / "processed", out) == "processed"

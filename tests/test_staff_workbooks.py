@@ -9,8 +9,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from reportlib import analysis, workbooks
-from reportlib.excel import ColumnFormat, Sheet, write_workbook
+from reportlib.outputs import analysis, workbooks
+from reportlib.outputs.excel import ColumnFormat, Sheet, write_workbook
 from tests.test_comparable import POPULATION, mixed  # noqa: F401  (fixture)
 
 

@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from reportlib.document import find_tables
-from reportlib.parse import MENTION_COLUMNS, METRIC_COLUMNS, parse_bytes, parse_text
+from reportlib.parsing.parse import MENTION_COLUMNS, METRIC_COLUMNS, parse_bytes, parse_text
+from reportlib.reading.document import find_tables
 
 _M = {name: i for i, name in enumerate(MENTION_COLUMNS)}
 _R = {name: i for i, name in enumerate(METRIC_COLUMNS)}
@@ -87,7 +87,7 @@ def test_docx_merged_header_cells_give_year_and_unit():
 
 
 def test_offsets_of_table_values_point_into_the_extracted_text():
-    from reportlib.formats import extract
+    from reportlib.reading.formats import extract
 
     extracted = extract(TWO_ROW_HTML.encode(), "page.html")
     result = parse_bytes(TWO_ROW_HTML.encode(), "page.html")
@@ -104,7 +104,7 @@ def test_find_tables_header_rows_and_layout_grids():
 
 
 def test_layout_tables_are_not_flattened_into_cells():
-    from reportlib.formats import extract
+    from reportlib.reading.formats import extract
 
     long_cell = "2024年，全区共办理法律援助案件283件，" + "持续推进法治政府建设。" * 30
     html = f"<html><body><table><tr><td>长沙市岳麓区人民政府2024年法治政府建设情况报告</td></tr><tr><td><p>{long_cell}</p></td></tr></table></body></html>"

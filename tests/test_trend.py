@@ -11,7 +11,9 @@ import openpyxl
 import pytest
 
 import reportlib
-from reportlib import analysis, build, plan, trend
+from reportlib.build import plan
+from reportlib.build import runner as build
+from reportlib.outputs import analysis, trend
 from tests.conftest import report_text
 
 YEARS = {

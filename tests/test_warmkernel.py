@@ -9,7 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from reportlib import build, warmkernel
+from reportlib.build import runner as build
+from reportlib.build import warmkernel
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -73,21 +74,21 @@ def test_fresh_kernels_still_work(tmp_path):
 
 def test_engine_is_registered_with_papermill():
     entry = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["entry-points"]["papermill.engine"]
-    assert entry == {warmkernel.ENGINE_NAME: "reportlib.warmkernel:WarmEngine"}
+    assert entry == {warmkernel.ENGINE_NAME: "reportlib.build.warmkernel:WarmEngine"}
     from papermill.engines import papermill_engines
 
     warmkernel.register()
     assert papermill_engines.get_engine(warmkernel.ENGINE_NAME) is warmkernel.WarmEngine
 
 
-@pytest.mark.parametrize("first", ["reportlib.warmkernel", "papermill.engines"])
+@pytest.mark.parametrize("first", ["reportlib.build.warmkernel", "papermill.engines"])
 def test_no_import_cycle_with_papermill_entry_points(first):
     """papermill loads its entry points (ours among them when installed) while it is imported."""
     import subprocess
     import sys
 
-    other = "papermill.engines" if first == "reportlib.warmkernel" else "reportlib.warmkernel"
-    code = (f"import {first}, {other}\nimport reportlib.warmkernel as w\nfrom papermill.engines import papermill_engines\n"
+    other = "papermill.engines" if first == "reportlib.build.warmkernel" else "reportlib.build.warmkernel"
+    code = (f"import {first}, {other}\nimport reportlib.build.warmkernel as w\nfrom papermill.engines import papermill_engines\n"
             "w.register()\nassert papermill_engines.get_engine('reportlib_warm') is w.WarmEngine\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-1500:]

@@ -5,12 +5,12 @@
 >>> corpus.metrics.query("indicator == 'legal_aid_cases'")          # doctest: +SKIP
 """
 
-from reportlib import paths
 from reportlib._version import version as _version
-from reportlib.corpus import Corpus, read_reports
-from reportlib.errors import BuildError, InputError, ReportlibError, TaxonomyError
-from reportlib.indicators import load_taxonomy
-from reportlib.parse import parse_text
+from reportlib.core import paths
+from reportlib.core.errors import BuildError, InputError, ReportlibError, TaxonomyError
+from reportlib.corpus.reader import Corpus, read_reports
+from reportlib.parsing.indicators import load_taxonomy
+from reportlib.parsing.parse import parse_text
 
 __all__ = [
     "BuildError",

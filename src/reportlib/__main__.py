@@ -1,3 +1,3 @@
-from reportlib.cli import main
+from reportlib.build.cli import main
 
 raise SystemExit(main())
